@@ -1,0 +1,116 @@
+"""
+### miryoku_nightly — the nightly Miryoku Lake run
+
+For the JST calendar day **D** (the run's logical date, a data interval of one day in Asia/Tokyo that
+the scheduler triggers right after midnight JST): every enabled source is ingested into bronze
+`sns_posts_v1` (one mapped task per source, so a failing source fails alone), each staged source is
+gated and published, the Spark jobs build silver `posts_v1` / `post_terms_v1` and gold
+`term_daily_v1` for D and the late-arrival lookback before it, each layer is gated, and silver and
+gold are published together. A failed gate leaves the previous data served and names the failing
+expectations in its task log; `_runs/dt=D/<run>/summary.json` has the counts of every step.
+
+Params: `lake` (lake root URI, default from configuration), `sources` (list of source names,
+default: every enabled source).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, task
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+JST = "Asia/Tokyo"
+DT = "{{ logical_date.in_timezone('Asia/Tokyo').strftime('%Y-%m-%d') }}"
+RUN_ID = "{{ run_id }}"
+LAKE = "{{ params.lake or '' }}"
+
+default_args = {
+    "owner": "miryoku-data",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+
+@dag(
+    dag_id="miryoku_nightly",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone=JST),
+    start_date=pendulum.datetime(2026, 1, 1, tz=JST),
+    catchup=True,
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["miryoku", "nightly", "sns", "lake"],
+    doc_md=__doc__,
+    params={"lake": None, "sources": None},
+)
+def miryoku_nightly():
+    @task
+    def list_sources(lake: str, sources: str) -> list[str]:
+        from miryoku.pipeline import parse_sources, source_names
+
+        return source_names(lake or None, parse_sources(sources))
+
+    @task(map_index_template="{{ task.op_kwargs['source'] }}")
+    def ingest(source: str, dt: str, run_id: str, lake: str) -> dict:
+        from miryoku.pipeline import ingest
+
+        return ingest(source, dt, run_id, lake or None)
+
+    @task(trigger_rule="all_done")
+    def gate_bronze(dt: str, run_id: str, lake: str) -> dict:
+        from miryoku.pipeline import gate_bronze
+
+        return gate_bronze(dt, run_id, lake or None)
+
+    @task
+    def build_silver(dt: str, run_id: str, lake: str) -> dict:
+        from miryoku.pipeline import build_silver
+
+        return build_silver(dt, run_id, lake or None)
+
+    @task
+    def gate_silver(dt: str, run_id: str, lake: str) -> dict:
+        from miryoku.pipeline import gate_silver
+
+        return gate_silver(dt, run_id, lake or None)
+
+    @task
+    def build_gold(dt: str, run_id: str, lake: str) -> dict:
+        from miryoku.pipeline import build_gold
+
+        return build_gold(dt, run_id, lake or None)
+
+    @task
+    def gate_gold(dt: str, run_id: str, lake: str) -> dict:
+        from miryoku.pipeline import gate_gold
+
+        return gate_gold(dt, run_id, lake or None)
+
+    @task
+    def publish(dt: str, run_id: str, lake: str) -> dict:
+        from miryoku.pipeline import publish
+
+        return publish(dt, run_id, lake or None)
+
+    @task(trigger_rule="all_done")
+    def finish(dt: str, run_id: str, lake: str, sources: list[str]) -> dict:
+        from miryoku.pipeline import finish
+
+        return finish(dt, run_id, sources, lake or None)
+
+    names = list_sources(LAKE, "{{ params.sources | tojson }}")
+    ingested = ingest.partial(dt=DT, run_id=RUN_ID, lake=LAKE).expand(source=names)
+    bronze = gate_bronze(DT, RUN_ID, LAKE)
+    silver = build_silver(DT, RUN_ID, LAKE)
+    silver_ok = gate_silver(DT, RUN_ID, LAKE)
+    gold = build_gold(DT, RUN_ID, LAKE)
+    gold_ok = gate_gold(DT, RUN_ID, LAKE)
+    published = publish(DT, RUN_ID, LAKE)
+    done = finish(DT, RUN_ID, LAKE, names)
+    ingested >> bronze >> silver >> silver_ok >> gold >> gold_ok >> published >> done
+
+
+miryoku_nightly()

@@ -1,0 +1,37 @@
+"""Shared edges of the Spark jobs: argument parsing, date windows, reading existing partitions."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+
+def date_range(start: str, end: str) -> list[str]:
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def shift(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def output_window(day: str, late_days: int) -> list[str]:
+    """The silver/gold partitions a run for ``day`` owns: ``day`` and the ``late_days`` before it."""
+    return date_range(shift(day, -late_days), day)
+
+
+def bronze_window(day: str, late_days: int) -> list[str]:
+    """The bronze partitions those outputs can draw from.
+
+    A post dated P can be fetched in bronze P-L … P+L (early clocks, late exports); the run for D
+    writes P ∈ [D-L, D], so it reads bronze [D-2L, D].
+    """
+    return date_range(shift(day, -2 * late_days), day)
+
+
+def job_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--date", required=True, help="logical date YYYY-MM-DD (JST)")
+    parser.add_argument("--run-id", required=True)
+    parser.add_argument("--lake", default=None, help="lake root URI (default: configuration)")
+    return parser.parse_args(argv)

@@ -1,0 +1,191 @@
+"""bronze ``sns_posts_v1`` → silver ``posts_v1`` and ``post_terms_v1``.
+
+Transforms are pure DataFrame → DataFrame functions; ``run`` is the only edge that reads and
+writes. MeCab runs inside ``mapInArrow`` so each Python worker builds its own Tagger once
+(``miryoku.text.tokenizer.tagger`` is a per-process cache) — a Tagger cannot be pickled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyarrow as pa
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from jobs.common import bronze_window, job_args, output_window, shift
+
+NORMALIZED_SCHEMA = (
+    "source string, post_id string, created_at timestamp, text string, lang string, "
+    "fetched_at timestamp, bronze_dt string, text_norm string, pref_codes array<string>, is_repost boolean"
+)
+TERMS_SCHEMA = "dt string, post_id string, term string, lemma string, pos string, n int"
+
+
+def _normalize_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    from miryoku.text.normalize import detect_lang, is_repost, normalize_text
+    from miryoku.text.prefectures import detect_prefectures
+
+    for batch in batches:
+        cols = batch.to_pydict()
+        texts = cols["text"]
+        norm = [normalize_text(t) for t in texts]
+        cols["text_norm"] = norm
+        cols["lang"] = [lang or detect_lang(t) for lang, t in zip(cols["lang"], texts, strict=True)]
+        cols["pref_codes"] = [detect_prefectures(t) for t in norm]
+        cols["is_repost"] = [is_repost(t) for t in texts]
+        yield pa.RecordBatch.from_pydict(cols)
+
+
+def normalize_posts(bronze: DataFrame) -> DataFrame:
+    """NFKC text without URLs/mentions, language when the source gave none, prefectures mentioned."""
+    cols = ["source", "post_id", "created_at", "text", "lang", "fetched_at", "bronze_dt"]
+    return bronze.select(*cols).mapInArrow(_normalize_batches, NORMALIZED_SCHEMA)
+
+
+def assign_jst_date(posts: DataFrame) -> DataFrame:
+    """``dt`` from silver on is the JST calendar date of the post itself (timestamps stay UTC)."""
+    return posts.withColumn(
+        "dt", F.date_format(F.from_utc_timestamp("created_at", "Asia/Tokyo"), "yyyy-MM-dd")
+    )
+
+
+def latest_fetch(posts: DataFrame) -> DataFrame:
+    """One row per (source, post_id): a post fetched again (next night, another page) counts once."""
+    w = Window.partitionBy("source", "post_id").orderBy(F.col("fetched_at").desc(), F.col("bronze_dt").desc())
+    return posts.withColumn("_rank", F.row_number().over(w)).where("_rank = 1").drop("_rank")
+
+
+def split_by_window(posts: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataFrame]:
+    """(in the run's output window, rejected from bronze ``day`` as too late or too far ahead).
+
+    Posts of bronze ``day`` dated after ``day`` but within ``late_days`` are neither: the run for
+    their own date picks them up.
+    """
+    lo, hi = shift(day, -late_days), day
+    inside = posts.where((F.col("dt") >= lo) & (F.col("dt") <= hi))
+    newest = posts.where(F.col("bronze_dt") == day)
+    too_late = newest.where(F.col("dt") < lo).withColumn(
+        "reason", F.lit("late_beyond_lookback")).withColumn(
+        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", before the lookback start {lo}")))
+    too_early = newest.where(F.col("dt") > shift(day, late_days)).withColumn(
+        "reason", F.lit("posted_in_future")).withColumn(
+        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", after {shift(day, late_days)}")))
+    return inside, too_late.unionByName(too_early)
+
+
+def mark_duplicates(posts: DataFrame) -> DataFrame:
+    """Exact duplicates of the day (reposts, copy-paste) point at the earliest post with that text.
+
+    Duplicates are kept (``is_duplicate_of`` set) so the raw volume stays auditable; term and gold
+    counts use canonical posts only. Duplicates are sought within one JST day so a partition's rows
+    depend on that day alone and re-runs reproduce them.
+    """
+    with_id = posts.withColumn("post_id", F.concat_ws(":", "source", "post_id"))
+    w = Window.partitionBy("dt", "text_norm").orderBy("created_at", "post_id")
+    first = F.first("post_id").over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow))
+    return with_id.withColumn(
+        "is_duplicate_of",
+        F.when((F.length("text_norm") > 0) & (first != F.col("post_id")), first),
+    )
+
+
+def to_posts_v1(posts: DataFrame) -> DataFrame:
+    empty = F.array().cast("array<string>")
+    return posts.select(
+        "post_id", "source", F.col("created_at").alias("posted_at"), "dt", "lang", "text_norm",
+        "pref_codes", empty.alias("muni_codes"), empty.alias("categories"), empty.alias("products"),
+        "is_duplicate_of",
+    )
+
+
+def _terms_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    from miryoku.text.tokenizer import terms_of
+
+    for batch in batches:
+        out = {"dt": [], "post_id": [], "term": [], "lemma": [], "pos": [], "n": []}
+        cols = batch.to_pydict()
+        for dt_value, post_id, text in zip(cols["dt"], cols["post_id"], cols["text_norm"], strict=True):
+            for term, lemma, pos, n in terms_of(text):
+                out["dt"].append(dt_value)
+                out["post_id"].append(post_id)
+                out["term"].append(term)
+                out["lemma"].append(lemma)
+                out["pos"].append(pos)
+                out["n"].append(n)
+        yield pa.RecordBatch.from_pydict(out, schema=pa.schema([
+            ("dt", pa.string()), ("post_id", pa.string()), ("term", pa.string()),
+            ("lemma", pa.string()), ("pos", pa.string()), ("n", pa.int32())]))
+
+
+def post_terms(posts_v1: DataFrame) -> DataFrame:
+    """One row per distinct term per canonical post (written base form, lemma, exact POS, count)."""
+    canonical = posts_v1.where(F.col("is_duplicate_of").isNull()).select("dt", "post_id", "text_norm")
+    return canonical.mapInArrow(_terms_batches, TERMS_SCHEMA)
+
+
+def build(bronze: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """(posts_v1, post_terms_v1, rejected) for the run's output window."""
+    normalized = assign_jst_date(latest_fetch(normalize_posts(bronze)))
+    inside, rejected = split_by_window(normalized, day, late_days)
+    posts = to_posts_v1(mark_duplicates(inside))
+    return posts, post_terms(posts), rejected
+
+
+def read_bronze(spark: SparkSession, lake, day: str, late_days: int) -> DataFrame | None:
+    frames = []
+    for bronze_dt in bronze_window(day, late_days):
+        rel = lake.partition_dir("bronze", "sns_posts", bronze_dt)
+        if lake.files(rel, ".parquet"):
+            frame = spark.read.option("recursiveFileLookup", "true").parquet(lake.spark_uri(rel))
+            frames.append(frame.withColumn("bronze_dt", F.lit(bronze_dt)))
+    if not frames:
+        return None
+    out = frames[0]
+    for frame in frames[1:]:
+        out = out.unionByName(frame, allowMissingColumns=True)
+    return out
+
+
+def run(spark: SparkSession, args) -> dict:
+    from miryoku.lake import Lake
+    from miryoku.lake.publish import staging_table
+
+    lake = Lake.from_settings(args.lake)
+    late = lake.cfg.late_days
+    bronze = read_bronze(spark, lake, args.date, late)
+    stats = {"window": output_window(args.date, late), "rows_in": 0, "posts": 0, "post_terms": 0,
+             "rows_quarantined": 0}
+    if bronze is None:
+        return stats
+    bronze = bronze.repartition(max(2, spark.sparkContext.defaultParallelism)).cache()
+    posts, terms, rejected = build(bronze, args.date, late)
+    posts, terms = posts.cache(), terms.cache()
+    posts.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(
+        lake.spark_uri(staging_table(args.run_id, "silver", "posts")))
+    terms.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(
+        lake.spark_uri(staging_table(args.run_id, "silver", "post_terms")))
+    rejected = rejected.select("reason", "detail", "source", F.col("post_id").alias("location"),
+                               F.col("text").alias("raw")).cache()
+    quarantined = rejected.count()
+    quarantine_dir = f"quarantine/posts_v1/dt={args.date}"
+    lake.delete(quarantine_dir)
+    if quarantined:
+        rejected.coalesce(1).write.mode("overwrite").json(lake.spark_uri(quarantine_dir))
+    stats.update(rows_in=bronze.count(), posts=posts.count(), post_terms=terms.count(),
+                 rows_quarantined=quarantined, duplicates=posts.where("is_duplicate_of is not null").count())
+    for frame in (bronze, posts, terms, rejected):
+        frame.unpersist()
+    return stats
+
+
+def main(argv: list[str] | None = None) -> None:
+    from miryoku.config import settings
+    from miryoku.spark import get_session
+
+    args = job_args(argv)
+    print(run(get_session(settings(args.lake), "silver_posts"), args))
+
+
+if __name__ == "__main__":
+    main()

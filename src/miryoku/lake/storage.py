@@ -1,0 +1,162 @@
+"""One storage layer over ``pyarrow.fs`` so a local folder and ``s3://bucket/prefix`` behave alike.
+
+Every byte the Python side writes goes through ``Lake``; Spark gets the same locations as URIs
+(``spark_uri``) so both sides agree on where a table lives.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from miryoku.config import Settings, settings
+
+TABLE_VERSIONS = {
+    "sns_posts": 1,
+    "posts": 1,
+    "post_terms": 1,
+    "term_daily": 1,
+}
+
+
+def table_name(table: str) -> str:
+    """``posts`` → ``posts_v1``; names already carrying a version pass through."""
+    if re.search(r"_v\d+$", table):
+        return table
+    return f"{table}_v{TABLE_VERSIONS.get(table, 1)}"
+
+
+def safe_key(value: str) -> str:
+    """A run id or source name made safe as one path segment (no separators, no traversal)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.=-]+", "_", value).strip("._")
+    if not cleaned:
+        raise ValueError(f"{value!r} cannot be used as a path segment")
+    return cleaned
+
+
+def _s3_filesystem(cfg: Settings) -> pafs.FileSystem:
+    kwargs = {}
+    if cfg.s3_endpoint:
+        scheme, _, host = cfg.s3_endpoint.partition("://")
+        kwargs.update(endpoint_override=host or scheme, scheme=scheme if host else "https")
+    if cfg.s3_region:
+        kwargs["region"] = cfg.s3_region
+    return pafs.S3FileSystem(**kwargs)
+
+
+@dataclass
+class Lake:
+    """A lake root: relative paths like ``silver/posts_v1/dt=2026-01-02`` resolve under it."""
+
+    cfg: Settings
+
+    @classmethod
+    def from_settings(cls, lake_root: str | None = None) -> Lake:
+        return cls(settings(lake_root))
+
+    def __post_init__(self) -> None:
+        root = self.cfg.lake_root
+        if root.startswith("s3://"):
+            self.fs = _s3_filesystem(self.cfg)
+            self.base = root[len("s3://"):]
+        elif root.startswith("file://"):
+            self.fs = pafs.LocalFileSystem()
+            self.base = root[len("file://"):]
+        elif "://" in root:
+            raise ValueError(f"unsupported lake root {root!r}: use a folder or s3://bucket/prefix")
+        else:
+            self.fs = pafs.LocalFileSystem()
+            self.base = root
+
+    @property
+    def root(self) -> str:
+        return self.cfg.lake_root
+
+    @property
+    def is_local(self) -> bool:
+        return isinstance(self.fs, pafs.LocalFileSystem)
+
+    # --- locations -------------------------------------------------------------------------
+    def path(self, *parts: str) -> str:
+        return "/".join([self.base.rstrip("/"), *[p.strip("/") for p in parts if p]])
+
+    def spark_uri(self, *parts: str) -> str:
+        """The same location as Spark (Hadoop) names it."""
+        p = self.path(*parts)
+        return f"s3a://{p}" if not self.is_local else f"file://{p}"
+
+    def table_dir(self, layer: str, table: str) -> str:
+        return f"{layer}/{table_name(table)}"
+
+    def partition_dir(self, layer: str, table: str, dt: str) -> str:
+        return f"{self.table_dir(layer, table)}/dt={dt}"
+
+    # --- primitive I/O ---------------------------------------------------------------------
+    def exists(self, rel: str) -> bool:
+        return self.fs.get_file_info(self.path(rel)).type != pafs.FileType.NotFound
+
+    def is_dir(self, rel: str) -> bool:
+        return self.fs.get_file_info(self.path(rel)).type == pafs.FileType.Directory
+
+    def listdir(self, rel: str) -> list[str]:
+        """Names directly under ``rel`` (empty if it does not exist)."""
+        if not self.exists(rel):
+            return []
+        infos = self.fs.get_file_info(pafs.FileSelector(self.path(rel), recursive=False))
+        return sorted(i.base_name for i in infos)
+
+    def files(self, rel: str, suffix: str = "") -> list[str]:
+        """Relative paths of all files under ``rel`` ending in ``suffix``."""
+        if not self.exists(rel):
+            return []
+        infos = self.fs.get_file_info(pafs.FileSelector(self.path(rel), recursive=True))
+        prefix = self.path() + "/"
+        return sorted(
+            i.path[len(prefix):] for i in infos
+            if i.type == pafs.FileType.File and i.path.endswith(suffix)
+        )
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        self.fs.create_dir(self.path(rel).rsplit("/", 1)[0], recursive=True)
+        with self.fs.open_output_stream(self.path(rel)) as out:
+            out.write(data)
+
+    def read_bytes(self, rel: str) -> bytes:
+        with self.fs.open_input_stream(self.path(rel)) as src:
+            return src.read()
+
+    def write_json(self, rel: str, obj) -> None:
+        self.write_bytes(rel, json.dumps(obj, ensure_ascii=False, indent=2, default=str).encode())
+
+    def read_json(self, rel: str):
+        return json.loads(self.read_bytes(rel))
+
+    def write_parquet(self, rel: str, table: pa.Table) -> None:
+        buf = io.BytesIO()
+        pq.write_table(table, buf, compression="zstd")
+        self.write_bytes(rel, buf.getvalue())
+
+    def read_parquet(self, rel: str, columns: list[str] | None = None) -> pa.Table:
+        """All Parquet files under ``rel`` (a file or a folder) as one table, without partition columns."""
+        paths = [rel] if rel.endswith(".parquet") else self.files(rel, ".parquet")
+        tables = [pq.read_table(self.path(p), filesystem=self.fs, columns=columns) for p in paths]
+        if not tables:
+            raise FileNotFoundError(f"no Parquet files under {self.path(rel)}")
+        return pa.concat_tables(tables, promote_options="default")
+
+    def delete(self, rel: str) -> None:
+        info = self.fs.get_file_info(self.path(rel))
+        if info.type == pafs.FileType.Directory:
+            self.fs.delete_dir(self.path(rel))
+        elif info.type == pafs.FileType.File:
+            self.fs.delete_file(self.path(rel))
+
+    def move(self, src: str, dst: str) -> None:
+        self.fs.create_dir(self.path(dst).rsplit("/", 1)[0], recursive=True)
+        self.fs.move(self.path(src), self.path(dst))

@@ -1,0 +1,95 @@
+"""The demo's closing report, read back from the published lake with DuckDB through ``sql/``.
+
+Local lakes are read with ``read_parquet`` globs; on S3 the tables are registered as pyarrow
+datasets (DuckDB 2.x cannot reach S3 offline, see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from miryoku.config import PROJECT_ROOT
+from miryoku.lake import Lake
+from miryoku.lake.storage import table_name
+
+SQL_DIR = PROJECT_ROOT / "sql"
+TABLES = [("bronze", "sns_posts"), ("silver", "posts"), ("silver", "post_terms"), ("gold", "term_daily")]
+
+
+def connect(lake: Lake):
+    import duckdb
+
+    con = duckdb.connect()
+    for layer, table in TABLES:
+        name = table_name(table)
+        if not lake.files(lake.table_dir(layer, table), ".parquet"):
+            continue
+        if lake.is_local:
+            depth = "*/*/*.parquet" if layer == "bronze" else "*/*.parquet"
+            glob = lake.path(lake.table_dir(layer, table), depth)
+            con.execute(
+                f"create view {name} as select * from read_parquet('{glob}', hive_partitioning = true, "
+                "union_by_name = true, hive_types_autocast = false)"
+            )
+        else:
+            import pyarrow.dataset as ds
+
+            dataset = ds.dataset(lake.path(lake.table_dir(layer, table)), filesystem=lake.fs,
+                                 format="parquet", partitioning="hive")
+            con.register(name, dataset)
+    con.execute(
+        f"create view prefectures as select * from read_csv('{SQL_DIR / 'prefectures.csv'}', all_varchar = true)"
+    )
+    return con
+
+
+def top_terms(con, dt: str, top_n: int = 5):
+    con.execute(f"set variable dt = '{dt}'")
+    con.execute(f"set variable top_n = {int(top_n)}")
+    return con.execute((SQL_DIR / "term_daily" / "query.sql").read_text("utf-8")).fetchall()
+
+
+def rows_per_table(con) -> dict[str, int]:
+    out = {}
+    for layer, table in TABLES:
+        name = table_name(table)
+        try:
+            out[f"{layer}.{name}"] = con.execute(f"select count(*) from {name}").fetchone()[0]
+        except Exception:  # noqa: BLE001 - a table not yet written has no view
+            out[f"{layer}.{name}"] = 0
+    return out
+
+
+def gate_results(lake: Lake) -> dict[str, dict[str, int]]:
+    """Passed/failed validations per suite, from ``_quality/``."""
+    out: dict[str, dict[str, int]] = {}
+    for rel in lake.files("_quality", ".json"):
+        suite = rel.split("/")[1]
+        success = json.loads(lake.read_bytes(rel)).get("success")
+        counts = out.setdefault(suite, {"passed": 0, "failed": 0})
+        counts["passed" if success else "failed"] += 1
+    return out
+
+
+def render(lake: Lake, dt: str, top_n: int = 5) -> str:
+    con = connect(lake)
+    lines = [f"Miryoku Lake at {lake.root}", "", "Rows per table:"]
+    lines += [f"  {name:<28} {rows:>9,}" for name, rows in rows_per_table(con).items()]
+    lines += ["", "Gate results (validations passed / failed):"]
+    lines += [f"  {suite:<28} {c['passed']:>4} / {c['failed']}" for suite, c in sorted(gate_results(lake).items())]
+    quarantined = len(lake.files("quarantine"))
+    lines += ["", f"Quarantine files: {quarantined} under {lake.path('quarantine')}", "",
+              f"Top {top_n} terms per prefecture on {dt} (posts, occurrences):"]
+    current = None
+    for pref_code, pref_name, rank, term, _lemma, _pos, posts, occ in top_terms(con, dt, top_n):
+        if pref_code != current:
+            lines.append(f"  {pref_code} {pref_name}")
+            current = pref_code
+        lines.append(f"      {rank}. {term}  ({posts}, {occ})")
+    return "\n".join(lines)
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

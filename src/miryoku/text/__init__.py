@@ -1,0 +1,1 @@
+"""Japanese text handling: normalisation, MeCab tokenization, prefecture gazetteer."""
