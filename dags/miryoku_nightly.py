@@ -23,7 +23,6 @@ from airflow.timetables.interval import CronDataIntervalTimetable
 
 JST = "Asia/Tokyo"
 DT = "{{ logical_date.in_timezone('Asia/Tokyo').strftime('%Y-%m-%d') }}"
-RUN_ID = "{{ run_id }}"
 LAKE = "{{ params.lake or '' }}"
 
 default_args = {
@@ -54,62 +53,63 @@ def miryoku_nightly():
         return source_names(lake or None, parse_sources(sources))
 
     @task(map_index_template="{{ task.op_kwargs['source'] }}")
-    def ingest(source: str, dt: str, run_id: str, lake: str) -> dict:
+    def ingest(source: str, dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import ingest
 
         return ingest(source, dt, run_id, lake or None)
 
     @task(trigger_rule="all_done")
-    def gate_bronze(dt: str, run_id: str, lake: str) -> dict:
+    def gate_bronze(dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import gate_bronze
 
         return gate_bronze(dt, run_id, lake or None)
 
     @task
-    def build_silver(dt: str, run_id: str, lake: str) -> dict:
+    def build_silver(dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import build_silver
 
         return build_silver(dt, run_id, lake or None)
 
     @task
-    def gate_silver(dt: str, run_id: str, lake: str) -> dict:
+    def gate_silver(dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import gate_silver
 
         return gate_silver(dt, run_id, lake or None)
 
     @task
-    def build_gold(dt: str, run_id: str, lake: str) -> dict:
+    def build_gold(dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import build_gold
 
         return build_gold(dt, run_id, lake or None)
 
     @task
-    def gate_gold(dt: str, run_id: str, lake: str) -> dict:
+    def gate_gold(dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import gate_gold
 
         return gate_gold(dt, run_id, lake or None)
 
     @task
-    def publish(dt: str, run_id: str, lake: str) -> dict:
+    def publish(dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import publish
 
         return publish(dt, run_id, lake or None)
 
     @task(trigger_rule="all_done")
-    def finish(dt: str, run_id: str, lake: str, sources: list[str]) -> dict:
+    def finish(dt: str, lake: str, sources: list[str], run_id=None) -> dict:
         from miryoku.pipeline import finish
 
         return finish(dt, run_id, sources, lake or None)
 
     names = list_sources(LAKE, "{{ params.sources | tojson }}")
-    ingested = ingest.partial(dt=DT, run_id=RUN_ID, lake=LAKE).expand(source=names)
-    bronze = gate_bronze(DT, RUN_ID, LAKE)
-    silver = build_silver(DT, RUN_ID, LAKE)
-    silver_ok = gate_silver(DT, RUN_ID, LAKE)
-    gold = build_gold(DT, RUN_ID, LAKE)
-    gold_ok = gate_gold(DT, RUN_ID, LAKE)
-    published = publish(DT, RUN_ID, LAKE)
-    done = finish(DT, RUN_ID, LAKE, names)
+    ingested = ingest.partial(dt=DT, lake=LAKE).expand(source=names)
+    bronze = gate_bronze(DT, LAKE)
+    silver = build_silver(DT, LAKE)
+    silver_ok = gate_silver(DT, LAKE)
+    gold = build_gold(DT, LAKE)
+    gold_ok = gate_gold(DT, LAKE)
+    published = publish(DT, LAKE)
+    done = finish(DT, LAKE, names)
+    # run_id is injected from the task context (it is a reserved context name).
     ingested >> bronze >> silver >> silver_ok >> gold >> gold_ok >> published >> done
 
 

@@ -19,7 +19,7 @@ def load_dag(dag_id: str = "miryoku_nightly"):
     bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
-    return bag.get_dag(dag_id)
+    return bag.dags[dag_id]
 
 
 def run_dates(dates: list[str], lake: str | None = None, sources: list[str] | None = None) -> list[str]:

@@ -1,0 +1,69 @@
+# Miryoku Lake — one entry point.  `make demo` and `make test` set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+
+export SPARK_LOCAL_IP := 127.0.0.1
+export PYSPARK_PYTHON := $(abspath $(BIN)/python)
+export AIRFLOW_HOME ?= $(abspath .airflow)
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__DAGS_FOLDER := $(abspath dags)
+export AIRFLOW__API__HOST := 127.0.0.1
+export AIRFLOW__CORE__PARALLELISM := 4
+export GX_ANALYTICS_ENABLED := False
+export MIRYOKU_LAKE ?= $(abspath lake)
+
+.PHONY: help venv check demo run report test test-unit lint bench clean airflow-db
+
+help:
+	@echo "make demo   - set up, run the nightly DAG over the sample for 14 dates, print the report"
+	@echo "make test   - set up, then the whole test suite (unit, spark, integration, e2e)"
+	@echo "make lint   - ruff over every directory"
+	@echo "make bench  - benchmarks, results in BENCHMARKS.md"
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: Python 3.11 required: $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
+	@command -v java >/dev/null || { echo "error: Java 17+ not found: install a JDK (apt-get install openjdk-17-jre-headless)"; exit 1; }
+	@java -version 2>&1 | awk -F'"' '/version/ {split($$2, v, "."); exit !(v[1] >= 17)}' || { echo "error: Java 17+ required: found $$(java -version 2>&1 | head -1)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip sync -q requirements.lock
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip install -q --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+check: venv
+	$(BIN)/miryoku check
+
+airflow-db: venv
+	@mkdir -p $(AIRFLOW_HOME)
+	@test -f $(AIRFLOW_HOME)/airflow.db || $(BIN)/airflow db migrate >/dev/null
+
+demo: check airflow-db
+	$(BIN)/miryoku demo --start 2026-01-01 --days 14 --lake $(MIRYOKU_LAKE)
+
+run: check
+	$(BIN)/miryoku run --date $(DATE) --lake $(MIRYOKU_LAKE)
+
+report: venv
+	$(BIN)/miryoku report --date $(DATE) --lake $(MIRYOKU_LAKE)
+
+test: check
+	$(BIN)/python -m pytest tests
+
+test-unit: venv
+	$(BIN)/python -m pytest tests/unit -m "not spark and not integration and not e2e"
+
+lint: venv
+	$(BIN)/ruff check src jobs dags tests infra
+
+bench: check
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf lake .airflow .airflow-test .pytest_cache

@@ -1,0 +1,48 @@
+"""The terms an analyst sees: written base forms, lemmas grouping variants, exact POS."""
+
+from miryoku.text.tokenizer import terms_of, tokens
+
+
+def as_dict(text):
+    return {term: (lemma, pos, n) for term, lemma, pos, n in terms_of(text)}
+
+
+def test_place_names_keep_their_written_form_and_lemma_is_separate():
+    terms = as_dict("青森のりんご")
+    assert terms["青森"] == ("アオモリ", "名詞", 1)
+    assert terms["りんご"] == ("林檎", "名詞", 1)
+
+
+def test_verbs_and_adjectives_use_the_base_form():
+    terms = as_dict("いちごを食べた。良かった")
+    assert terms["食べる"] == ("食べる", "動詞", 1)
+    assert terms["良い"][1] == "形容詞"
+    assert "た" not in terms  # 助動詞 is not a verb
+
+
+def test_spelling_variants_share_a_lemma():
+    terms = as_dict("いちごとイチゴと苺")
+    assert {terms[t][0] for t in ("いちご", "イチゴ", "苺")} == {"苺"}
+
+
+def test_english_gloss_is_stripped_from_lemmas():
+    assert as_dict("牛乳ソフト")["ソフト"][0] == "ソフト"
+
+
+def test_pronouns_particles_and_symbols_are_not_terms():
+    terms = as_dict("これは、すごい！😀")
+    assert "これ" not in terms and "、" not in terms and "😀" not in terms
+    assert "すごい" in terms
+
+
+def test_counts_repeated_terms_once_per_post_with_n():
+    assert as_dict("りんご、りんご、りんご")["りんご"][2] == 3
+
+
+def test_english_words_are_lowercased_and_stopwords_dropped():
+    terms = as_dict("The Apples of Aomori")
+    assert "apples" in terms and "aomori" in terms and "the" not in terms
+
+
+def test_tokens_keep_order_and_repeats():
+    assert [t for t, _, _ in tokens("りんごとりんご")] == ["りんご", "りんご"]
