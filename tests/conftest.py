@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -39,6 +40,8 @@ def spark():
 
     session = get_session(settings(), "miryoku-tests")
     yield session
+    # py4j logs at interpreter exit, after pytest has closed its capture streams.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     session.stop()
 
 
