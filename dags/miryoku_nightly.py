@@ -3,10 +3,11 @@
 
 For the JST calendar day **D** (the run's logical date, a data interval of one day in Asia/Tokyo that
 the scheduler triggers right after midnight JST): every enabled source is ingested into bronze
-`sns_posts_v1` (one mapped task per source, so a failing source fails alone), each staged source is
-gated and published, the Spark jobs build silver `posts_v1` / `post_terms_v1` and gold
-`term_daily_v1` for D and the late-arrival lookback before it, each layer is gated, and silver and
-gold are published together. A failed gate leaves the previous data served and names the failing
+(one mapped task per source, so a failing source fails alone), each staged source is gated and
+published, statistics and open data are conformed into their silver snapshots, the Spark jobs build
+silver `posts_v1` / `post_terms_v1` and the gold tables (`term_daily_v1`, `category_daily_v1`,
+`product_volume_daily_v1`, `cooccurrence_monthly_v1`, `shipment_buzz_monthly_v1`) for D and the
+late-arrival lookback before it, each layer is gated, and silver and gold are published together. A failed gate leaves the previous data served and names the failing
 expectations in its task log; `_runs/dt=D/<run>/summary.json` has the counts of every step.
 
 Params: `lake` (lake root URI, default from configuration), `sources` (list of source names,
@@ -65,6 +66,12 @@ def miryoku_nightly():
         return gate_bronze(dt, run_id, lake or None)
 
     @task
+    def conform_stats(dt: str, lake: str, run_id=None) -> dict:
+        from miryoku.pipeline import conform_stats
+
+        return conform_stats(dt, run_id, lake or None)
+
+    @task
     def build_silver(dt: str, lake: str, run_id=None) -> dict:
         from miryoku.pipeline import build_silver
 
@@ -103,6 +110,7 @@ def miryoku_nightly():
     names = list_sources(LAKE, "{{ params.sources | tojson }}")
     ingested = ingest.partial(dt=DT, lake=LAKE).expand(source=names)
     bronze = gate_bronze(DT, LAKE)
+    stats = conform_stats(DT, LAKE)
     silver = build_silver(DT, LAKE)
     silver_ok = gate_silver(DT, LAKE)
     gold = build_gold(DT, LAKE)
@@ -110,7 +118,9 @@ def miryoku_nightly():
     published = publish(DT, LAKE)
     done = finish(DT, LAKE, names)
     # run_id is injected from the task context (it is a reserved context name).
-    ingested >> bronze >> silver >> silver_ok >> gold >> gold_ok >> published >> done
+    ingested >> bronze >> [silver, stats]
+    silver >> silver_ok
+    [silver_ok, stats] >> gold >> gold_ok >> published >> done
 
 
 miryoku_nightly()

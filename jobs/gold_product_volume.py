@@ -33,9 +33,16 @@ def share_of_voice(daily: DataFrame) -> DataFrame:
 
 
 def flag_spikes(today: DataFrame, history: DataFrame, day_count: int = BASELINE_DAYS) -> DataFrame:
-    """``history``: earlier days' (dt, product, posts). Adds ``baseline_posts`` and ``is_spike``."""
-    baseline = history.groupBy("product").agg((F.sum("posts") / F.lit(day_count)).alias("baseline_posts"))
-    joined = today.join(baseline, "product", "left").fillna({"baseline_posts": 0.0})
+    """``history``: any days' (dt, product, posts); each row's baseline is its own previous ``day_count``
+    days. Adds ``baseline_posts`` and ``is_spike``."""
+    h = history.select(F.col("dt").alias("h_dt"), F.col("product").alias("h_product"), F.col("posts").alias("h_posts"))
+    lag = F.datediff(F.to_date("dt"), F.to_date("h_dt"))
+    baseline = (
+        today.select("dt", "product")
+        .join(h, (F.col("product") == F.col("h_product")) & lag.between(1, day_count))
+        .groupBy("dt", "product").agg((F.sum("h_posts") / F.lit(day_count)).alias("baseline_posts"))
+    )
+    joined = today.join(baseline, ["dt", "product"], "left").fillna({"baseline_posts": 0.0})
     return joined.withColumn(
         "is_spike",
         (F.col("posts") >= SPIKE_MIN_POSTS) & (F.col("posts") > F.col("baseline_posts") * SPIKE_RATIO),

@@ -17,28 +17,39 @@ from jobs.common import bronze_window, job_args, output_window, shift
 
 NORMALIZED_SCHEMA = (
     "source string, post_id string, created_at timestamp, text string, lang string, "
-    "fetched_at timestamp, bronze_dt string, text_norm string, pref_codes array<string>, is_repost boolean"
+    "fetched_at timestamp, bronze_dt string, text_norm string, pref_codes array<string>, "
+    "muni_codes array<string>, is_repost boolean"
 )
-TERMS_SCHEMA = "dt string, post_id string, term string, lemma string, pos string, n int"
+ENRICHED_COLUMNS = ["post_id", "source", "created_at", "dt", "lang", "text_norm", "pref_codes", "muni_codes",
+                    "is_duplicate_of"]
+ENRICHED_SCHEMA = (
+    "post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
+    "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string, "
+    "terms array<struct<term: string, lemma: string, pos: string, n: int>>, categories array<string>, "
+    "products array<string>, disaster_situations array<string>, disaster_emotions array<string>"
+)
 
 
 def _normalize_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    from miryoku.text.gazetteer import detect_places
+
     from miryoku.text.normalize import detect_lang, is_repost, normalize_text
-    from miryoku.text.prefectures import detect_prefectures
 
     for batch in batches:
         cols = batch.to_pydict()
         texts = cols["text"]
         norm = [normalize_text(t) for t in texts]
+        places = [detect_places(t) for t in norm]
         cols["text_norm"] = norm
         cols["lang"] = [lang or detect_lang(t) for lang, t in zip(cols["lang"], texts, strict=True)]
-        cols["pref_codes"] = [detect_prefectures(t) for t in norm]
+        cols["pref_codes"] = [p for p, _ in places]
+        cols["muni_codes"] = [m for _, m in places]
         cols["is_repost"] = [is_repost(t) for t in texts]
         yield pa.RecordBatch.from_pydict(cols)
 
 
 def normalize_posts(bronze: DataFrame) -> DataFrame:
-    """NFKC text without URLs/mentions, language when the source gave none, prefectures mentioned."""
+    """NFKC text without URLs/mentions, language when the source gave none, places mentioned."""
     cols = ["source", "post_id", "created_at", "text", "lang", "fetched_at", "bronze_dt"]
     return bronze.select(*cols).mapInArrow(_normalize_batches, NORMALIZED_SCHEMA)
 
@@ -90,46 +101,60 @@ def mark_duplicates(posts: DataFrame) -> DataFrame:
     )
 
 
-def to_posts_v1(posts: DataFrame) -> DataFrame:
-    empty = F.array().cast("array<string>")
-    return posts.select(
-        "post_id", "source", F.col("created_at").alias("posted_at"), "dt", "lang", "text_norm",
-        "pref_codes", empty.alias("muni_codes"), empty.alias("categories"), empty.alias("products"),
-        "is_duplicate_of",
-    )
+def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    from miryoku.text.products import products_of
+    from miryoku.text.taxonomy import categories_of, disaster_of
 
-
-def _terms_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     from miryoku.text.tokenizer import terms_of
 
     for batch in batches:
-        out = {"dt": [], "post_id": [], "term": [], "lemma": [], "pos": [], "n": []}
         cols = batch.to_pydict()
-        for dt_value, post_id, text in zip(cols["dt"], cols["post_id"], cols["text_norm"], strict=True):
-            for term, lemma, pos, n in terms_of(text):
-                out["dt"].append(dt_value)
-                out["post_id"].append(post_id)
-                out["term"].append(term)
-                out["lemma"].append(lemma)
-                out["pos"].append(pos)
-                out["n"].append(n)
-        yield pa.RecordBatch.from_pydict(out, schema=pa.schema([
-            ("dt", pa.string()), ("post_id", pa.string()), ("term", pa.string()),
-            ("lemma", pa.string()), ("pos", pa.string()), ("n", pa.int32())]))
+        terms, categories, products, situations, emotions = [], [], [], [], []
+        for text, lang in zip(cols["text_norm"], cols["lang"], strict=True):
+            found = terms_of(text, lang)
+            disaster = disaster_of(text, found)
+            terms.append([{"term": t, "lemma": lemma, "pos": pos, "n": n} for t, lemma, pos, n in found])
+            categories.append(categories_of(text, found))
+            products.append(products_of(text))
+            situations.append(disaster["situations"])
+            emotions.append(disaster["emotions"])
+        cols.update(terms=terms, categories=categories, products=products,
+                    disaster_situations=situations, disaster_emotions=emotions)
+        yield pa.RecordBatch.from_pydict(cols)
 
 
-def post_terms(posts_v1: DataFrame) -> DataFrame:
+def enrich(posts: DataFrame) -> DataFrame:
+    """Tokenize once per post and match the dictionaries on the same terms.
+
+    Terms (MeCab, or the English tokenizer for English posts), the leaflet's categories, product
+    names and disaster words are all derived in one pass so the tagger runs once per post.
+    """
+    return posts.select(*ENRICHED_COLUMNS).mapInArrow(_enrich_batches, ENRICHED_SCHEMA)
+
+
+def to_posts_v1(enriched: DataFrame) -> DataFrame:
+    return enriched.select(
+        "post_id", "source", F.col("created_at").alias("posted_at"), "dt", "lang", "text_norm",
+        "pref_codes", "muni_codes", "categories", "products", "is_duplicate_of",
+        "disaster_situations", "disaster_emotions",
+    )
+
+
+def post_terms(enriched: DataFrame) -> DataFrame:
     """One row per distinct term per canonical post (written base form, lemma, exact POS, count)."""
-    canonical = posts_v1.where(F.col("is_duplicate_of").isNull()).select("dt", "post_id", "text_norm")
-    return canonical.mapInArrow(_terms_batches, TERMS_SCHEMA)
+    return (
+        enriched.where(F.col("is_duplicate_of").isNull())
+        .select("dt", "post_id", F.explode("terms").alias("t"))
+        .select("dt", "post_id", "t.term", "t.lemma", "t.pos", "t.n")
+    )
 
 
 def build(bronze: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataFrame, DataFrame]:
-    """(posts_v1, post_terms_v1, rejected) for the run's output window."""
+    """(posts_v1, post_terms_v1, rejected) for the run's output window; posts_v1 is cached."""
     normalized = assign_jst_date(latest_fetch(normalize_posts(bronze)))
     inside, rejected = split_by_window(normalized, day, late_days)
-    posts = to_posts_v1(mark_duplicates(inside))
-    return posts, post_terms(posts), rejected
+    enriched = enrich(mark_duplicates(inside)).cache()
+    return to_posts_v1(enriched), post_terms(enriched), rejected
 
 
 def read_bronze(spark: SparkSession, lake, day: str, late_days: int) -> DataFrame | None:
@@ -160,7 +185,6 @@ def run(spark: SparkSession, args) -> dict:
         return stats
     bronze = bronze.repartition(max(2, spark.sparkContext.defaultParallelism)).cache()
     posts, terms, rejected = build(bronze, args.date, late)
-    posts, terms = posts.cache(), terms.cache()
     posts.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(
         lake.spark_uri(staging_table(args.run_id, "silver", "posts")))
     terms.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(
@@ -174,8 +198,7 @@ def run(spark: SparkSession, args) -> dict:
         rejected.coalesce(1).write.mode("overwrite").json(lake.spark_uri(quarantine_dir))
     stats.update(rows_in=bronze.count(), posts=posts.count(), post_terms=terms.count(),
                  rows_quarantined=quarantined, duplicates=posts.where("is_duplicate_of is not null").count())
-    for frame in (bronze, posts, terms, rejected):
-        frame.unpersist()
+    spark.catalog.clearCache()
     return stats
 
 

@@ -23,8 +23,9 @@ from miryoku.sources.registry import configured_sources, enabled_sources, ingest
 
 log = logging.getLogger(__name__)
 
-SILVER_TABLES = ["posts", "post_terms"]
-GOLD_TABLES = ["term_daily"]
+SILVER_TABLES = [("posts", "dt"), ("post_terms", "dt")]
+GOLD_TABLES = [("term_daily", "dt"), ("category_daily", "dt"), ("product_volume_daily", "dt"),
+               ("cooccurrence_monthly", "month"), ("shipment_buzz_monthly", "month")]
 
 
 def _lake(lake_root: str | None) -> Lake:
@@ -53,6 +54,15 @@ def source_names(lake_root: str | None = None, requested: list[str] | None = Non
     if unknown:
         raise ValueError(f"unknown source(s) {', '.join(unknown)}; configured: {', '.join(known)}")
     return list(requested)
+
+
+SNS_KINDS = ("sample", "filedrop", "mastodon", "x", "bluesky")
+
+
+def sns_source_names(lake_root: str | None = None, requested: list[str] | None = None) -> list[str]:
+    """The post sources among ``source_names`` (the disaster watch needs no statistics)."""
+    config = configured_sources(_lake(lake_root).cfg.sources())
+    return [s for s in source_names(lake_root, requested) if config[s].get("kind") in SNS_KINDS]
 
 
 def ingest(source: str, dt: str, run_id: str, lake_root: str | None = None) -> dict:
@@ -107,37 +117,46 @@ def build_silver(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     return stats
 
 
+def conform_stats(dt: str, run_id: str, lake_root: str | None = None) -> dict:
+    """Statistics and open data of the date: published bronze → gated, published silver snapshots."""
+    from miryoku.conform.run import conform
+
+    return conform(_lake(lake_root), dt, run_id)
+
+
 def build_gold(dt: str, run_id: str, lake_root: str | None = None) -> dict:
-    from jobs import gold_term_daily
+    from jobs import gold_nightly
     from miryoku.spark import get_session
 
     lake = _lake(lake_root)
-    stats = gold_term_daily.run(get_session(lake.cfg, "gold_term_daily"), _spark_args(dt, run_id, lake_root))
+    stats = gold_nightly.run(get_session(lake.cfg, "gold_nightly"), _spark_args(dt, run_id, lake_root))
     record_step(lake, dt, run_id, "build_gold", **stats)
     return stats
 
 
-def _window(lake: Lake, dt: str) -> list[str]:
+def _window(lake: Lake, dt: str, key: str = "dt") -> list[str]:
     from jobs.common import output_window
 
-    return output_window(dt, lake.cfg.late_days)
+    days = output_window(dt, lake.cfg.late_days)
+    return days if key == "dt" else sorted({d[:7] for d in days})
 
 
-def _gate_staged(lake: Lake, layer: str, tables: list[str], dt: str, run_id: str) -> dict:
+def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str, run_id: str,
+                 step: str | None = None, parts: list[str] | None = None) -> dict:
     results, failures = {}, []
-    for table in tables:
+    for table, key in tables:
         staged = staging_table(run_id, layer, table)
-        for part in _window(lake, dt):
-            rel = f"{staged}/dt={part}"
+        for part in parts or _window(lake, dt, key):
+            rel = f"{staged}/{key}={part}"
             if not lake.files(rel, ".parquet"):
                 continue
             data = lake.read_parquet(rel)
-            data = data.append_column("dt", pa.array([part] * data.num_rows, pa.string()))
+            data = data.append_column(key, pa.array([part] * data.num_rows, pa.string()))
             outcome = validate_table(lake, f"{layer}.{table_name(table)}", data, part, run_id)
-            results[f"{table_name(table)}/dt={part}"] = {"success": outcome.success, "rows": outcome.rows}
+            results[f"{table_name(table)}/{key}={part}"] = {"success": outcome.success, "rows": outcome.rows}
             if not outcome.success:
                 failures.append(outcome.describe())
-    record_step(lake, dt, run_id, f"gate_{layer}", success=not failures, tables=results)
+    record_step(lake, dt, run_id, step or f"gate_{layer}", success=not failures, tables=results)
     if failures:
         raise GateFailed("\n".join(failures))
     return results
@@ -151,14 +170,36 @@ def gate_gold(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     return _gate_staged(_lake(lake_root), "gold", GOLD_TABLES, dt, run_id)
 
 
+def build_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict:
+    from jobs import gold_disaster_watch
+    from miryoku.spark import get_session
+
+    lake = _lake(lake_root)
+    stats = gold_disaster_watch.run(get_session(lake.cfg, "disaster_watch"), _spark_args(dt, run_id, lake_root))
+    record_step(lake, dt, run_id, "build_disaster", **stats)
+    return stats
+
+
+def gate_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict:
+    return _gate_staged(_lake(lake_root), "gold", [("disaster_hourly", "dt")], dt, run_id, "gate_disaster", [dt])
+
+
+def publish_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict:
+    lake = _lake(lake_root)
+    published = publish_partitions(lake, run_id, run_id, "gold", "disaster_hourly", [dt])
+    clean_staging(lake, run_id)
+    record_step(lake, dt, run_id, "publish_disaster", partitions=published)
+    return published
+
+
 def publish(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     """Swap the run's gated silver and gold partitions in together, then drop its staging."""
     lake = _lake(lake_root)
-    window = _window(lake, dt)
     published = {}
     for layer, tables in (("silver", SILVER_TABLES), ("gold", GOLD_TABLES)):
-        for table in tables:
-            published[f"{layer}.{table_name(table)}"] = publish_partitions(lake, run_id, run_id, layer, table, window)
+        for table, key in tables:
+            published[f"{layer}.{table_name(table)}"] = publish_partitions(
+                lake, run_id, run_id, layer, table, _window(lake, dt, key), key)
     clean_staging(lake, run_id)
     record_step(lake, dt, run_id, "publish", partitions=published)
     return published
@@ -182,6 +223,7 @@ def run_all(dt: str, run_id: str, sources: list[str] | None = None, lake_root: s
     for name in names:
         ingest(name, dt, run_id, lake_root)
     gate_bronze(dt, run_id, lake_root)
+    conform_stats(dt, run_id, lake_root)
     build_silver(dt, run_id, lake_root)
     gate_silver(dt, run_id, lake_root)
     build_gold(dt, run_id, lake_root)

@@ -18,15 +18,15 @@ def staging_table(run_key: str, layer: str, table: str) -> str:
     return f"_staging/{safe_key(run_key)}/{layer}/{table_name(table)}"
 
 
-def manifest_path(layer: str, table: str, dt_value: str) -> str:
-    return f"_published/{layer}/{table_name(table)}/dt={dt_value}.json"
+def manifest_path(layer: str, table: str, dt_value: str, key: str = "dt") -> str:
+    return f"_published/{layer}/{table_name(table)}/{key}={dt_value}.json"
 
 
-def _manifest(lake: Lake, layer: str, table: str, dt_value: str, run_id: str, final_dir: str) -> dict:
+def _manifest(lake: Lake, layer: str, table: str, key: str, dt_value: str, run_id: str, final_dir: str) -> dict:
     files = lake.files(final_dir, ".parquet")
     return {
         "table": f"{layer}.{table_name(table)}",
-        "dt": dt_value,
+        key: dt_value,
         "run_id": run_id,
         "published_at": dt.datetime.now(dt.UTC).isoformat(),
         "files": files,
@@ -44,25 +44,26 @@ def _swap(lake: Lake, staged: str, final: str, run_key: str) -> None:
 
 
 def publish_partitions(
-    lake: Lake, run_key: str, run_id: str, layer: str, table: str, dts: list[str]
+    lake: Lake, run_key: str, run_id: str, layer: str, table: str, dts: list[str], key: str = "dt"
 ) -> dict[str, int]:
     """Publish the staged ``dt=`` partitions of ``dts``; a date with nothing staged becomes empty.
 
     The run owns exactly the partitions in ``dts``: a partition it computed with no rows must not
     keep rows from an earlier run, otherwise re-running a date could leave stale data behind.
-    Returns the number of files published per date.
+    ``key`` names the partition column (``dt`` for daily tables, ``month`` for monthly ones).
+    Returns the number of files published per partition.
     """
     staged_root = staging_table(run_key, layer, table)
     published: dict[str, int] = {}
     for dt_value in sorted(set(dts)):
-        staged = f"{staged_root}/dt={dt_value}"
-        final = lake.partition_dir(layer, table, dt_value)
+        staged = f"{staged_root}/{key}={dt_value}"
+        final = f"{lake.table_dir(layer, table)}/{key}={dt_value}"
         has_staged = lake.exists(staged)
         _swap(lake, staged if has_staged else None, final, run_key)
         published[dt_value] = len(lake.files(final, ".parquet")) if has_staged else 0
         lake.write_json(
-            manifest_path(layer, table, dt_value),
-            _manifest(lake, layer, table, dt_value, run_id, final),
+            manifest_path(layer, table, dt_value, key),
+            _manifest(lake, layer, table, key, dt_value, run_id, final),
         )
     return published
 
