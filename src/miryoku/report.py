@@ -14,7 +14,11 @@ from miryoku.lake import Lake
 from miryoku.lake.storage import table_name
 
 SQL_DIR = PROJECT_ROOT / "sql"
-TABLES = [("bronze", "sns_posts"), ("silver", "posts"), ("silver", "post_terms"), ("gold", "term_daily")]
+TABLES = [
+    ("bronze", "sns_posts"), ("silver", "posts"), ("silver", "post_terms"), ("silver", "shipments"),
+    ("gold", "term_daily"), ("gold", "category_daily"), ("gold", "product_volume_daily"),
+    ("gold", "cooccurrence_monthly"), ("gold", "shipment_buzz_monthly"), ("gold", "disaster_hourly"),
+]
 
 
 def connect(lake: Lake):
