@@ -3,6 +3,7 @@
     miryoku run --date 2026-01-14 [--lake ./lake] [--sources file,sample]
     miryoku demo [--start 2026-01-01 --days 14]      # the nightly DAG via Airflow, then the report
     miryoku report --date 2026-01-14                # read the gold tables back through sql/
+    miryoku catalog --output catalog.duckdb         # DuckDB file for analysts and BI tools
     miryoku check                                   # Java, MeCab dictionary, Python version
 """
 
@@ -58,6 +59,17 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_catalog(args) -> int:
+    from pathlib import Path
+
+    from miryoku.catalog import build_catalog
+    from miryoku.lake import Lake
+
+    names = build_catalog(Lake.from_settings(args.lake), Path(args.output))
+    print(f"{args.output}: {', '.join(names)}")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from miryoku.demo import run_demo
 
@@ -88,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lake", default=None)
     demo.add_argument("--top", type=int, default=5)
     demo.set_defaults(func=cmd_demo)
+
+    catalog = sub.add_parser("catalog", help="build a DuckDB file with a view or table per published table")
+    catalog.add_argument("--lake", default=None)
+    catalog.add_argument("--output", default="catalog.duckdb")
+    catalog.set_defaults(func=cmd_catalog)
 
     check = sub.add_parser("check", help="check Python, Java and the MeCab dictionary")
     check.set_defaults(func=cmd_check)

@@ -22,29 +22,13 @@ TABLES = [
 
 
 def connect(lake: Lake):
+    """An in-memory DuckDB with the lake's tables registered (views locally, Arrow datasets on S3)."""
     import duckdb
 
-    con = duckdb.connect()
-    for layer, table in TABLES:
-        name = table_name(table)
-        if not lake.files(lake.table_dir(layer, table), ".parquet"):
-            continue
-        if lake.is_local:
-            depth = "*/*/*.parquet" if layer == "bronze" else "*/*.parquet"
-            glob = lake.path(lake.table_dir(layer, table), depth)
-            con.execute(
-                f"create view {name} as select * from read_parquet('{glob}', hive_partitioning = true, "
-                "union_by_name = true, hive_types_autocast = false)"
-            )
-        else:
-            import pyarrow.dataset as ds
+    from miryoku.catalog import register
 
-            dataset = ds.dataset(lake.path(lake.table_dir(layer, table)), filesystem=lake.fs,
-                                 format="parquet", partitioning="hive")
-            con.register(name, dataset)
-    con.execute(
-        f"create view prefectures as select * from read_csv('{SQL_DIR / 'prefectures.csv'}', all_varchar = true)"
-    )
+    con = duckdb.connect()
+    register(con, lake, materialize_remote=False)
     return con
 
 
@@ -79,9 +63,9 @@ def gate_results(lake: Lake) -> dict[str, dict[str, int]]:
 def render(lake: Lake, dt: str, top_n: int = 5) -> str:
     con = connect(lake)
     lines = [f"Miryoku Lake at {lake.root}", "", "Rows per table:"]
-    lines += [f"  {name:<28} {rows:>9,}" for name, rows in rows_per_table(con).items()]
+    lines += [f"  {name:<32} {rows:>9,}" for name, rows in rows_per_table(con).items()]
     lines += ["", "Gate results (validations passed / failed):"]
-    lines += [f"  {suite:<28} {c['passed']:>4} / {c['failed']}" for suite, c in sorted(gate_results(lake).items())]
+    lines += [f"  {suite:<32} {c['passed']:>4} / {c['failed']}" for suite, c in sorted(gate_results(lake).items())]
     quarantined = len(lake.files("quarantine"))
     lines += ["", f"Quarantine files: {quarantined} under {lake.path('quarantine')}", "",
               f"Top {top_n} terms per prefecture on {dt} (posts, occurrences):"]

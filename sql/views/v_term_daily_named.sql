@@ -1,0 +1,26 @@
+-- term_daily with prefecture names, for BI tools that chart terms by prefecture.
+create or replace view v_term_daily_named as
+with term_daily as (
+
+    select * from term_daily_v1
+
+),
+
+prefectures as (
+
+    select * from prefectures
+
+)
+
+select
+    td.dt,
+    td.pref_code,
+    coalesce(p.pref_name, 'all Japan') as pref_name,
+    td.term,
+    td.lemma,
+    td.pos,
+    td.posts,
+    td.occurrences
+from term_daily as td
+left join prefectures as p
+    on td.pref_code = p.pref_code
