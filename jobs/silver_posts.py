@@ -22,6 +22,10 @@ NORMALIZED_SCHEMA = (
 )
 ENRICHED_COLUMNS = ["post_id", "source", "created_at", "dt", "lang", "text_norm", "pref_codes", "muni_codes",
                     "is_duplicate_of"]
+ENRICH_IN_SCHEMA = (
+    "post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
+    "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string"
+)
 ENRICHED_SCHEMA = (
     "post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
     "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string, "
