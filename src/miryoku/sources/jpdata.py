@@ -43,17 +43,29 @@ def line_ending(data: bytes) -> str:
     return kinds[0] if len(kinds) == 1 else "mixed"
 
 
+# Python's cp932 codec maps the single bytes 0x80, 0xA0 and 0xFD–0xFF to a C1 control and private-use
+# characters; no real text contains them, so text holding them is treated as not CP932 at all.
+CP932_JUNK = re.compile("[\u0080\uf8f0-\uf8f3]")
+
+
+def _decodes(data: bytes, enc: str) -> bool:
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return False
+    return not (enc == "cp932" and CP932_JUNK.search(text))
+
+
 def detect_encoding(data: bytes) -> str:
     """The first of utf-8-sig (BOM), utf-8, shift_jis, cp932 that decodes ``data`` strictly."""
+    if b"\x00" in data:
+        raise EncodingError("file contains NUL bytes: binary, or UTF-16/32, not a CSV this reader accepts")
     if data.startswith(BOM):
         data[3:].decode("utf-8")  # a BOM followed by invalid UTF-8 is an error, not CP932
         return "utf-8-sig"
     for enc in ("utf-8", "shift_jis", "cp932"):
-        try:
-            data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        return enc
+        if _decodes(data, enc):
+            return enc
     raise EncodingError("bytes are not valid UTF-8, Shift_JIS or CP932")
 
 

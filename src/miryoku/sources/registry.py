@@ -18,6 +18,15 @@ from miryoku.sources.base import FetchContext
 INGESTORS: dict[str, str] = {
     "sample": "miryoku.sources.sample:ingest",
     "filedrop": "miryoku.sources.filedrop:ingest",
+    "mastodon": "miryoku.sources.mastodon:ingest",
+    "x": "miryoku.sources.xapi:ingest",
+    "bluesky": "miryoku.sources.bluesky:ingest",
+    "estat": "miryoku.sources.estat:ingest",
+    "estat_csv": "miryoku.sources.estat_csv:ingest",
+    "resas": "miryoku.sources.resas:ingest",
+    "ckan": "miryoku.sources.ckan:ingest",
+    "opendata_csv": "miryoku.sources.opendata:ingest",
+    "csv_market": "miryoku.sources.market:ingest",
 }
 
 Ingestor = Callable[[Lake, FetchContext, str, dict], dict]

@@ -1,0 +1,126 @@
+"""Bluesky searchPosts against a replaying server: session, cursor, ExpiredToken refresh, failures.
+
+No real Bluesky payload with Japanese text exists in the fixtures, so the post views follow the
+lexicon (app.bsky.feed.defs#postView) and carry the real Japanese texts of the Mastodon fixture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from replay_server import REALDATA, Reply
+
+from miryoku.sources import bluesky
+from miryoku.sources.base import FetchContext
+from miryoku.sources.http import AuthError, HttpClient, RetryPolicy
+from miryoku.sources.ingest import run_connector, staged_source_dir
+
+pytestmark = pytest.mark.integration
+
+DT = "2026-11-20"
+LOGIN = "/xrpc/com.atproto.server.createSession"
+REFRESH = "/xrpc/com.atproto.server.refreshSession"
+SEARCH = "/xrpc/app.bsky.feed.searchPosts"
+START = dt.datetime(2026, 11, 19, 15, 0, tzinfo=dt.UTC)
+
+
+def post_views() -> list[dict]:
+    statuses = json.loads((REALDATA / "sns" / "mastodon4j_public_timeline_mstdnjp_2017.json").read_text())
+    views = []
+    for i, s in enumerate(statuses[:12]):
+        text = re.sub(r"<[^>]+>", "", s["content"]) or "空"
+        at = (START + dt.timedelta(hours=10, minutes=-i)).isoformat().replace("+00:00", "Z")
+        views.append({
+            "uri": f"at://did:plc:user{i:04d}/app.bsky.feed.post/3kq{i:04d}", "cid": f"bafyreib{i:04d}",
+            "author": {"did": f"did:plc:user{i:04d}", "handle": f"user{i}.bsky.social", "displayName": "名前"},
+            "record": {"$type": "app.bsky.feed.post", "text": text + " #いちご", "createdAt": at, "langs": ["ja"],
+                       "facets": [{"index": {"byteStart": 0, "byteEnd": 3},
+                                   "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "いちご"}]},
+                                  {"index": {"byteStart": 4, "byteEnd": 8},
+                                   "features": [{"$type": "app.bsky.richtext.facet#mention",
+                                                 "did": "did:plc:someone"}]}]},
+            "indexedAt": at, "likeCount": i, "repostCount": 0, "replyCount": 0,
+        })
+    return views
+
+
+def session(n=1):
+    return Reply(200, {"accessJwt": f"access-jwt-{n}", "refreshJwt": f"refresh-jwt-{n}",
+                       "handle": "miryoku.bsky.social", "did": "did:plc:miryoku"})
+
+
+def options(replay, **extra):
+    return {"service": replay.base, "identifier_env": "TEST_BSKY_ID", "password_env": "TEST_BSKY_PASSWORD",
+            "queries": ["佐賀 いちご"], "page_size": 5, **extra}
+
+
+def client(sleeps):
+    return HttpClient(policy=RetryPolicy(attempts=3, base_delay=0.01, max_wait_total=30), sleep=sleeps.append)
+
+
+@pytest.fixture(autouse=True)
+def creds(monkeypatch):
+    monkeypatch.setenv("TEST_BSKY_ID", "miryoku.bsky.social")
+    monkeypatch.setenv("TEST_BSKY_PASSWORD", "abcd-efgh-ijkl-mnop")
+
+
+def test_session_and_cursor_pagination(replay, lake, sleeps):
+    views = post_views()
+    replay.add(LOGIN, session())
+    replay.add(SEARCH, Reply(200, {"cursor": "5", "posts": views[:5]}), Reply(200, {"cursor": "10", "posts": views[5:10]}),
+               Reply(200, {"posts": views[10:]}))
+    stats = run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay), client(sleeps)),
+                          FetchContext(DT, "run-1"), {})
+    assert stats["rows_out"] == 12 and stats["pages"] == 3
+    hits = replay.hits(SEARCH)
+    assert [h.query.get("cursor") for h in hits] == [None, "5", "10"]
+    assert hits[0].query["since"] == "2026-11-19T15:00:00Z" and hits[0].query["sort"] == "latest"
+    assert all(h.headers["authorization"] == "Bearer access-jwt-1" for h in hits)
+    assert json.loads(replay.hits(LOGIN)[0].body) == {"identifier": "miryoku.bsky.social",
+                                                      "password": "abcd-efgh-ijkl-mnop"}
+    rows = lake.read_parquet(staged_source_dir("run-1", DT, "bluesky")).to_pylist()
+    assert rows[0]["post_id"] == "bafyreib0000" and rows[0]["hashtags"] == ["いちご"] and rows[0]["lang"] == "ja"
+    stored = json.dumps(rows, default=str)
+    assert "did:plc" not in stored and "bsky.social" not in stored and "abcd-efgh" not in stored
+
+
+def test_expired_token_is_refreshed_once(replay, lake, sleeps):
+    replay.add(LOGIN, session(1))
+    replay.add(REFRESH, session(2))
+    replay.add(SEARCH, Reply(400, {"error": "ExpiredToken", "message": "Token has expired"}),
+               Reply(200, {"posts": post_views()[:2]}))
+    stats = run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay), client(sleeps)),
+                          FetchContext(DT, "run-2"), {})
+    assert stats["rows_out"] == 2
+    assert replay.hits(REFRESH)[0].headers["authorization"] == "Bearer refresh-jwt-1"
+    assert replay.hits(SEARCH)[-1].headers["authorization"] == "Bearer access-jwt-2"
+
+
+def test_token_that_stays_expired_is_a_clear_error(replay, lake, sleeps):
+    replay.add(LOGIN, session(1))
+    replay.add(REFRESH, Reply(400, {"error": "ExpiredToken", "message": "Token has expired"}))
+    replay.add(LOGIN, session(2))
+    replay.route(SEARCH, lambda seen: Reply(400, {"error": "ExpiredToken", "message": "Token has expired"}))
+    with pytest.raises(AuthError, match="still refused") as err:
+        run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay), client(sleeps)),
+                      FetchContext(DT, "run-3"), {})
+    assert "access-jwt" not in str(err.value)
+
+
+def test_wrong_app_password(replay, lake, sleeps):
+    replay.add(LOGIN, Reply(401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}))
+    with pytest.raises(AuthError, match="TEST_BSKY_PASSWORD") as err:
+        run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay), client(sleeps)),
+                      FetchContext(DT, "run-4"), {})
+    assert "abcd-efgh" not in str(err.value)
+
+
+def test_5xx_then_success_and_empty_result(replay, lake, sleeps):
+    replay.add(LOGIN, session())
+    replay.add(SEARCH, Reply(502, "Bad Gateway", {"Content-Type": "text/plain"}), Reply(200, {"posts": []}))
+    stats = run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay), client(sleeps)),
+                          FetchContext(DT, "run-5"), {})
+    assert stats["rows_out"] == 0 and len(sleeps) == 1

@@ -1,0 +1,138 @@
+"""X API v2 recent search against a replaying server: next_token, since_id, 429 reset, expired token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from replay_server import REALDATA, Reply
+
+from miryoku.lake.state import load_state
+from miryoku.sources import xapi
+from miryoku.sources.base import FetchContext
+from miryoku.sources.http import AuthError, HttpClient, HttpError, RetryPolicy
+from miryoku.sources.ingest import run_connector, staged_source_dir
+from miryoku.sources.snspaging import Query
+
+pytestmark = pytest.mark.integration
+
+DT = "2026-11-20"
+PATH = "/2/tweets/search/recent"
+START = dt.datetime(2026, 11, 19, 15, 0, tzinfo=dt.UTC)
+NOW = (START + dt.timedelta(days=1, hours=1)).timestamp()  # the nightly run, just after D
+
+
+def v2_tweets() -> list[dict]:
+    """The real 2009 Japanese statuses (v1) in the v2 shape, times moved into D, newest first."""
+    v1 = json.loads((REALDATA / "sns" / "twitter4j_v1_home_timeline_ja_2009.json").read_text())
+    rt = json.loads((REALDATA / "sns" / "twitter4j_v1_retweet_ja_2009.json").read_text())
+    out = [{"id": str(rt["id"]), "text": rt["text"], "author_id": str(rt["user"]["id"]), "lang": "ja",
+            "created_at": (START + dt.timedelta(hours=23)).isoformat().replace("+00:00", "Z"),
+            "referenced_tweets": [{"type": "retweeted", "id": str(rt["retweeted_status"]["id"])}],
+            "entities": {"mentions": [{"username": "yusukey", "id": "4171231"}]}}]
+    for i, t in enumerate(v1):
+        out.append({"id": str(t["id"]), "text": t["text"], "author_id": str(t["user"]["id"]), "lang": "ja",
+                    "created_at": (START + dt.timedelta(hours=20, minutes=-i)).isoformat().replace("+00:00", "Z")})
+    return out
+
+
+def body(tweets, next_token=None):
+    meta = {"result_count": len(tweets)}
+    if tweets:
+        meta.update(newest_id=tweets[0]["id"], oldest_id=tweets[-1]["id"])
+    if next_token:
+        meta["next_token"] = next_token
+    return {"data": tweets, "meta": meta} if tweets else {"meta": meta}
+
+
+def options(replay, **extra):
+    return {"base_url": replay.base, "bearer_token_env": "TEST_X_TOKEN", "queries": ["宇宙ステーション"],
+            "page_size": 10, **extra}
+
+
+def client(sleeps, now=NOW):
+    return HttpClient(policy=RetryPolicy(attempts=4, base_delay=0.01, max_wait_total=60), sleep=sleeps.append,
+                      now=lambda: now)
+
+
+@pytest.fixture(autouse=True)
+def token(monkeypatch):
+    monkeypatch.setenv("TEST_X_TOKEN", "AAAA-bearer-secret-0001")
+
+
+def test_next_token_pagination_window_and_retweets(replay, lake, sleeps):
+    tweets = v2_tweets()
+    replay.add(PATH, Reply(200, body(tweets[:10], "tok-2")), Reply(200, body(tweets[10:])))
+    ctx = FetchContext(DT, "run-1")
+    stats = run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)), ctx, {})
+    assert stats["rows_out"] == 17 and stats["pages"] == 2
+    first, second = replay.hits(PATH)
+    assert first.query["start_time"] == "2026-11-19T15:00:00Z" and first.query["end_time"] == "2026-11-20T15:00:00Z"
+    assert "next_token" not in first.query and second.query["next_token"] == "tok-2"
+    assert first.headers["authorization"] == "Bearer AAAA-bearer-secret-0001"
+    rows = {r["post_id"]: r for r in lake.read_parquet(staged_source_dir("run-1", DT, "x")).to_pylist()}
+    rt = rows["6011259778"]
+    assert rt["text"].startswith("RT @yusukey: この前取材受けた奴 -> ")  # &gt; unescaped
+    raw = json.loads(rt["raw"])
+    assert raw["retweet_of"] == "6010814202" and "author_id" not in raw and "mentions" not in raw.get("entities", {})
+    assert rt["url"] == "https://x.com/i/web/status/6011259778"
+    assert "bearer-secret" not in json.dumps(list(rows.values()), default=str)
+
+
+def test_newest_id_watermark_and_since_id_for_the_next_night(replay, lake, sleeps):
+    tweets = v2_tweets()
+    replay.add(PATH, Reply(200, body(tweets[:5])))
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, incremental="since_id"), client(sleeps)),
+                  FetchContext(DT, "run-d"), {})
+    key = Query("x|宇宙ステーション").state_key
+    assert load_state(lake, "x", key)["newest_id"] == tweets[0]["id"]
+    later = {**tweets[1], "id": "9000000001", "created_at": "2026-11-21T03:00:00Z"}
+    replay.add(PATH, Reply(200, body([later])))
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, incremental="since_id"),
+                                                client(sleeps, NOW + 86400)), FetchContext("2026-11-21", "run-d2"), {})
+    assert replay.hits(PATH)[-1].query["since_id"] == tweets[0]["id"]
+    # a re-run of D itself still asks for D's full window
+    replay.add(PATH, Reply(200, body(tweets[:5])))
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, incremental="since_id"), client(sleeps)),
+                  FetchContext(DT, "run-d3"), {})
+    assert "since_id" not in replay.hits(PATH)[-1].query
+    mark = load_state(lake, "x", key)
+    assert (mark["dt"], mark["newest_id"]) == ("2026-11-21", "9000000001")  # the re-run did not move it back
+
+
+def test_429_waits_until_x_rate_limit_reset(replay, lake, sleeps):
+    replay.add(PATH, Reply(429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": str(int(NOW) + 7),
+                                                                 "x-rate-limit-remaining": "0"}),
+               Reply(500, {"title": "Internal"}), Reply(200, body(v2_tweets()[:3])))
+    stats = run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)),
+                          FetchContext(DT, "run-429"), {})
+    assert stats["rows_out"] == 3
+    assert 7.0 <= sleeps[0] <= 7.8 and len(sleeps) == 2
+
+
+def test_expired_token_fails_clearly(replay, lake, sleeps):
+    replay.add(PATH, Reply(401, {"title": "Unauthorized", "type": "about:blank", "status": 401,
+                                 "detail": "Unauthorized"}))
+    with pytest.raises(AuthError) as err:
+        run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)),
+                      FetchContext(DT, "run-401"), {})
+    assert "TEST_X_TOKEN" in str(err.value) and "bearer-secret" not in str(err.value)
+
+
+def test_empty_result_and_api_error_body(replay, lake, sleeps):
+    replay.add(PATH, Reply(200, {"meta": {"result_count": 0}}))
+    stats = run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)),
+                          FetchContext(DT, "run-empty"), {})
+    assert stats["rows_out"] == 0
+    replay.add(PATH, Reply(200, {"errors": [{"title": "Invalid Request", "detail": "bad query"}]}))
+    with pytest.raises(HttpError, match="bad query"):
+        run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)),
+                      FetchContext(DT, "run-err"), {})
+
+
+def test_dates_beyond_recent_search_fail_instead_of_staging_nothing(replay, lake, sleeps):
+    with pytest.raises(HttpError, match="7 days"):
+        run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps, NOW + 30 * 86400)),
+                      FetchContext(DT, "run-old"), {})
+    assert replay.requests == []
