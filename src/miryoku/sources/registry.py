@@ -18,6 +18,7 @@ from miryoku.sources.base import FetchContext
 INGESTORS: dict[str, str] = {
     "sample": "miryoku.sources.sample:ingest",
     "filedrop": "miryoku.sources.filedrop:ingest",
+    "sample_shipments": "miryoku.sources.sample_shipments:ingest",
     "mastodon": "miryoku.sources.mastodon:ingest",
     "x": "miryoku.sources.xapi:ingest",
     "bluesky": "miryoku.sources.bluesky:ingest",
