@@ -50,20 +50,20 @@ def dictionaries(spark: SparkSession) -> tuple[DataFrame, DataFrame, DataFrame]:
     return products, anchors, spark.createDataFrame(sorted(item_terms), ITEM_TERMS_SCHEMA)
 
 
-def _read(spark: SparkSession, lake, rels: list[str]) -> DataFrame | None:
-    present = [lake.spark_uri(r) for r in rels if lake.files(r, ".parquet")]
-    if not present:
-        return None
-    return spark.read.option("basePath", lake.spark_uri(rels[0].rsplit("/", 1)[0])).parquet(*present)
-
-
 def silver(spark: SparkSession, lake, run_id: str, table: str, days: list[str], window: list[str]) -> DataFrame | None:
     """Silver rows of ``days``: this run's staged partitions for the window, published ones otherwise."""
-    from miryoku.lake.publish import staging_table
+    from miryoku.lake.publish import published_files, staging_table
 
-    staged = _read(spark, lake, [f"{staging_table(run_id, 'silver', table)}/dt={d}" for d in days if d in window])
-    published = _read(spark, lake, [lake.partition_dir("silver", table, d) for d in days if d not in window])
-    frames = [f for f in (staged, published) if f is not None]
+    staged_root = staging_table(run_id, "silver", table)
+    files = [f for d in days if d in window for f in lake.files(f"{staged_root}/dt={d}", ".parquet")]
+    published = [f for d in days if d not in window for f in published_files(lake, "silver", table, d)]
+    frames = []
+    if files:
+        frames.append(spark.read.option("basePath", lake.spark_uri(staged_root)).parquet(
+            *[lake.spark_uri(f) for f in files]))
+    if published:
+        frames.append(spark.read.option("basePath", lake.spark_uri(lake.table_dir("silver", table))).parquet(
+            *[lake.spark_uri(f) for f in published]))
     return reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames) if frames else None
 
 
@@ -127,10 +127,14 @@ def _shipments(spark: SparkSession, lake, months: list[str]) -> DataFrame:
     """
     from pyspark.sql import Window
 
-    rel = lake.table_dir("silver", "shipments")
-    if not lake.files(rel, ".parquet"):
+    from miryoku.lake.publish import published_files
+
+    table_dir = lake.table_dir("silver", "shipments")
+    files = [f for part in lake.listdir(table_dir) if part.startswith("dt=")
+             for f in published_files(lake, "silver", "shipments", part[3:])]
+    if not files:
         return spark.createDataFrame([], SHIPMENTS_SCHEMA)
-    raw = spark.read.parquet(lake.spark_uri(rel))
+    raw = spark.read.option("basePath", lake.spark_uri(table_dir)).parquet(*[lake.spark_uri(f) for f in files])
     latest = Window.partitionBy("source", "item", "pref_code", "month").orderBy(F.col("dt").desc())
     return (
         raw.where(F.col("month").isin(months) & F.col("pref_code").isNotNull() & (F.col("pref_code") != "00"))

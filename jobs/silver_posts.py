@@ -36,7 +36,6 @@ ENRICHED_SCHEMA = (
 
 def _normalize_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     from miryoku.text.gazetteer import detect_places
-
     from miryoku.text.normalize import detect_lang, is_repost, normalize_text
 
     for batch in batches:
@@ -108,7 +107,6 @@ def mark_duplicates(posts: DataFrame) -> DataFrame:
 def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     from miryoku.text.products import products_of
     from miryoku.text.taxonomy import categories_of, disaster_of
-
     from miryoku.text.tokenizer import terms_of
 
     for batch in batches:
@@ -162,11 +160,13 @@ def build(bronze: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataF
 
 
 def read_bronze(spark: SparkSession, lake, day: str, late_days: int) -> DataFrame | None:
+    from miryoku.lake.publish import published_files
+
     frames = []
     for bronze_dt in bronze_window(day, late_days):
-        rel = lake.partition_dir("bronze", "sns_posts", bronze_dt)
-        if lake.files(rel, ".parquet"):
-            frame = spark.read.option("recursiveFileLookup", "true").parquet(lake.spark_uri(rel))
+        files = published_files(lake, "bronze", "sns_posts", bronze_dt)
+        if files:
+            frame = spark.read.parquet(*[lake.spark_uri(f) for f in files])
             frames.append(frame.withColumn("bronze_dt", F.lit(bronze_dt)))
     if not frames:
         return None

@@ -94,3 +94,12 @@ def publish_source(lake: Lake, run_key: str, run_id: str, table: str, dt_value: 
          "published_at": dt.datetime.now(dt.UTC).isoformat(), "files": files},
     )
     return len(files)
+
+
+def published_files(lake: Lake, layer: str, table: str, value: str, key: str = "dt") -> list[str]:
+    """Lake-relative Parquet files of one published partition — what readers inside the lake use.
+
+    Every reader of published data (Spark jobs, the catalog, the report) goes through here, so the
+    publish protocol decides what a partition contains.
+    """
+    return lake.files(f"{lake.table_dir(layer, table)}/{key}={value}", ".parquet")
