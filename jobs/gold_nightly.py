@@ -39,8 +39,10 @@ def dictionaries(spark: SparkSession) -> tuple[DataFrame, DataFrame, DataFrame]:
     from miryoku.text.products import derived_terms, product_table
 
     rows = product_table()
+    # competitor comparison is between named products; the group's own word and derived goods are not
     products = spark.createDataFrame(
-        [(r["product"], r["product_group"], r.get("origin_pref_code") or None) for r in rows], PRODUCTS_SCHEMA)
+        [(r["product"], r["product_group"], r.get("origin_pref_code") or None) for r in rows
+         if r.get("kind") == "product"], PRODUCTS_SCHEMA)
     anchors = spark.createDataFrame(
         [(a, d) for a, ds in derived_terms().items() for d in (ds or [None])], ANCHORS_SCHEMA)
     item_terms = {(r["product_group"], r["product_group"]) for r in rows}

@@ -104,6 +104,11 @@ def mark_duplicates(posts: DataFrame) -> DataFrame:
     )
 
 
+STRINGS = pa.list_(pa.string())
+TERMS_FIELD = pa.field("terms", pa.list_(pa.struct([
+    ("term", pa.string()), ("lemma", pa.string()), ("pos", pa.string()), ("n", pa.int32())])))
+
+
 def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     from miryoku.text.products import products_of
     from miryoku.text.taxonomy import categories_of, disaster_of
@@ -122,7 +127,9 @@ def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatc
             emotions.append(disaster["emotions"])
         cols.update(terms=terms, categories=categories, products=products,
                     disaster_situations=situations, disaster_emotions=emotions)
-        yield pa.RecordBatch.from_pydict(cols)
+        yield pa.RecordBatch.from_pydict(cols, schema=batch.schema.append(TERMS_FIELD).append(
+            pa.field("categories", STRINGS)).append(pa.field("products", STRINGS)).append(
+            pa.field("disaster_situations", STRINGS)).append(pa.field("disaster_emotions", STRINGS)))
 
 
 def enrich(posts: DataFrame) -> DataFrame:

@@ -4,6 +4,7 @@ with shipment_buzz as (
 
     select * from shipment_buzz_monthly_v1
     where item = getvariable('item')
+    order by month, pref_code  -- an ordered input also avoids a DuckDB 2.0 window-partition error
 
 ),
 

@@ -35,6 +35,18 @@ def run_dates(dates: list[str], lake: str | None = None, sources: list[str] | No
     return states
 
 
+def run_disaster_watch(hours: list[str], lake: str | None = None) -> list[str]:
+    """Run the hourly disaster watch for JST hours 'YYYY-MM-DDTHH'; returns each run's final state."""
+    import pendulum
+
+    dag = load_dag("miryoku_disaster_watch")
+    states = []
+    for hour in hours:
+        logical = pendulum.parse(f"{hour}:00:00", tz="Asia/Tokyo")
+        states.append(str(dag.test(logical_date=logical, run_conf={"lake": lake, "sources": ["sample"]}).state))
+    return states
+
+
 def run_demo(start: str, days: int, lake: str | None, top: int) -> int:
     from miryoku.lake import Lake
     from miryoku.report import render
@@ -45,9 +57,15 @@ def run_demo(start: str, days: int, lake: str | None, top: int) -> int:
     t0 = time.time()
     print(f"Running miryoku_nightly through Airflow for {dates[0]} … {dates[-1]} into {lake_obj.root}", flush=True)
     states = run_dates(dates, lake_obj.root)
+    # the sample's rain-and-flood episode (2026-01-09/10, afternoon JST) through the hourly DAG
+    from miryoku.sources.sample import FLOOD_DAYS
+
+    watch = [f"{d}T21" for d in FLOOD_DAYS if d in dates]
+    states += run_disaster_watch(watch, lake_obj.root)
+    dates += watch
     failed = [d for d, s in zip(dates, states, strict=True) if "success" not in s]
     print(f"\n{len(dates)} DAG runs in {time.time() - t0:.0f}s; failed: {failed or 'none'}\n")
-    print(render(lake_obj, dates[-1], top))
+    print(render(lake_obj, dates[days - 1], top))
     print(f"\nAirflow logs: {os.environ.get('AIRFLOW_HOME', '~/airflow')}/logs   "
           f"Quality results: {lake_obj.path('_quality')}   Run summaries: {lake_obj.path('_runs')}")
     return 1 if failed else 0

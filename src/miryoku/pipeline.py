@@ -56,7 +56,7 @@ def source_names(lake_root: str | None = None, requested: list[str] | None = Non
     return list(requested)
 
 
-SNS_KINDS = ("sample", "filedrop", "mastodon", "x", "bluesky")
+SNS_KINDS = ("sample", "filedrop", "mastodon", "x", "bluesky")  # kinds that stage sns_posts_v1
 
 
 def sns_source_names(lake_root: str | None = None, requested: list[str] | None = None) -> list[str]:

@@ -92,15 +92,32 @@ def test_window_split_quarantines_too_late_and_future_posts_of_the_newest_bronze
                          [("late", "late_beyond_lookback"), ("future", "posted_in_future")])
 
 
+ENRICH_IN = ("post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
+             "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string")
+
+
 def test_post_terms_one_row_per_distinct_term_of_canonical_posts(spark):
-    schema = "dt string, post_id string, text_norm string, is_duplicate_of string"
+    at = ts(2026, 1, 2, 3)
     posts = spark.createDataFrame([
-        ("2026-01-02", "s:1", "青森のりんご、りんごを食べた", None),
-        ("2026-01-02", "s:2", "青森のりんご、りんごを食べた", "s:1"),
-    ], schema)
-    out = job.post_terms(posts)
+        ("s:1", "s", at, "2026-01-02", "ja", "青森のりんご、りんごを食べた", ["02"], [], None),
+        ("s:2", "s", at, "2026-01-02", "ja", "青森のりんご、りんごを食べた", ["02"], [], "s:1"),
+    ], ENRICH_IN)
+    out = job.post_terms(job.enrich(posts))
     assertDataFrameEqual(out, [
         ("2026-01-02", "s:1", "青森", "アオモリ", "名詞", 1),
         ("2026-01-02", "s:1", "りんご", "林檎", "名詞", 2),
         ("2026-01-02", "s:1", "食べる", "食べる", "動詞", 1),
     ])
+
+
+def test_enrich_matches_categories_products_and_disaster_words(spark):
+    at = ts(2026, 1, 2, 3)
+    posts = spark.createDataFrame([
+        ("s:1", "s", at, "2026-01-02", "ja", "佐賀のいちごがうまかった", ["41"], [], None),
+        ("s:2", "s", at, "2026-01-02", "ja", "大雨で浸水、通行止めだ。やばい", [], [], None),
+    ], ENRICH_IN)
+    out = {r.post_id: r for r in job.enrich(posts).collect()}
+    assert "観光/食べる" in out["s:1"].categories
+    assert out["s:1"].products == ["いちご"]
+    assert {"雨", "浸水", "通行止"} <= set(out["s:2"].disaster_situations)
+    assert out["s:2"].disaster_emotions

@@ -5,13 +5,12 @@ Rules, so an analyst can predict what is counted:
   case-insensitive) always count;
 - short forms (青森, 佐賀) count unless followed by an honorific (千葉さん, 山口様 are people);
 - short forms that are also everyday words (大分 = "quite") count only with 県 or 市 after them;
-- matching is longest-first and non-overlapping, so 東京都 never also yields 京都.
+- matching is longest-first and non-overlapping, so 東京都 never also yields 京都;
+- a municipality the gazetteer recognises (弘前市, 渋谷; see ``miryoku.text.gazetteer``) names its
+  prefecture too.
 """
 
 from __future__ import annotations
-
-import re
-from functools import cache
 
 # code, full name, English name
 PREFECTURES: list[tuple[str, str, str]] = [
@@ -45,33 +44,11 @@ def short_name(full: str) -> str:
     return full if full == "北海道" else full[:-1]
 
 
-@cache
-def _patterns() -> tuple[re.Pattern, dict[str, str]]:
-    lookup: dict[str, str] = {}
-    for code, full, english in PREFECTURES:
-        lookup[full] = code
-        short = short_name(full)
-        if short not in NEEDS_SUFFIX:
-            lookup.setdefault(short, code)
-        else:
-            lookup[short + "市"] = code
-        lookup[english.lower()] = code
-    names = sorted(lookup, key=len, reverse=True)
-    japanese = [re.escape(n) for n in names if not n.isascii()]
-    english = [re.escape(n) for n in names if n.isascii()]
-    pattern = re.compile(
-        "(" + "|".join(japanese) + ")(?!" + "|".join(HONORIFICS) + ")"
-        + "|(?<![a-z])(" + "|".join(english) + ")(?![a-z])",
-        re.IGNORECASE,
-    )
-    return pattern, lookup
-
-
 def detect_prefectures(text_norm: str) -> list[str]:
-    """JIS codes of the prefectures a normalised post mentions, sorted, without repeats."""
-    pattern, lookup = _patterns()
-    found = set()
-    for m in pattern.finditer(text_norm or ""):
-        token = m.group(1) or m.group(2).lower()
-        found.add(lookup[token])
-    return sorted(found)
+    """JIS codes of the prefectures a normalised post mentions, sorted, without repeats.
+
+    Delegates to the gazetteer, so a municipality (弘前市, 渋谷) also names its prefecture.
+    """
+    from miryoku.text.gazetteer import detect_places
+
+    return detect_places(text_norm)[0]

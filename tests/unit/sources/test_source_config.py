@@ -16,7 +16,7 @@ def test_every_configured_kind_has_an_ingestor():
 
 
 def test_real_connectors_are_disabled_so_the_demo_stays_offline():
-    assert set(enabled_sources(CONFIG)) <= {"sample", "file"}
+    assert set(enabled_sources(CONFIG)) <= {"sample", "sample_shipments", "file"}
     for kind in ("mastodon", "x", "bluesky", "estat", "estat_csv", "resas", "ckan", "opendata_csv", "csv_market"):
         assert kind in INGESTORS and callable(ingestor_for(kind))
 

@@ -46,3 +46,32 @@ def test_english_words_are_lowercased_and_stopwords_dropped():
 
 def test_tokens_keep_order_and_repeats():
     assert [t for t, _, _ in tokens("りんごとりんご")] == ["りんご", "りんご"]
+
+
+def test_dictionary_names_are_one_term_with_a_canonical_lemma():
+    terms = as_dict("佐賀市のロールケーキとトチオトメ")
+    assert terms["佐賀市"] == ("佐賀市", "名詞", 1)
+    assert terms["ロールケーキ"] == ("ロールケーキ", "名詞", 1)
+    assert terms["トチオトメ"] == ("とちおとめ", "名詞", 1)
+    assert "ロール" not in terms and "ケーキ" not in terms and "市" not in terms
+    assert as_dict("大分市の温泉")["大分市"] == ("大分市", "名詞", 1)
+    assert as_dict("弘前の桜")["弘前"] == ("ヒロサキ", "名詞", 1)  # MeCab knows it as one noun
+
+
+def test_a_short_form_inside_a_kanji_run_is_left_to_mecab():
+    assert "一関" not in as_dict("第一関門を突破")
+    assert "一関" in as_dict("一関の祭り")
+
+
+def test_evaluation_words_are_terms():
+    terms = as_dict("いい景色、良かった")
+    assert terms["いい"] == ("良い", "形容詞", 1)
+    assert terms["良い"] == ("良い", "形容詞", 1)
+
+
+def test_only_content_pos_and_no_empty_terms():
+    for text in ("東京都府中市で大雨、停電。やばい！", "The roll cake was amazing", "", "😀😀"):
+        for term, lemma, pos, n in terms_of(text):
+            assert term and lemma and n >= 1
+            assert pos in ("名詞", "動詞", "形容詞")
+    assert terms_of(None) == []
