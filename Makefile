@@ -16,13 +16,15 @@ export AIRFLOW__CORE__PARALLELISM := 4
 export GX_ANALYTICS_ENABLED := False
 export MIRYOKU_LAKE ?= $(abspath lake)
 
-.PHONY: help venv check demo run report test test-unit lint bench clean airflow-db
+.PHONY: help venv check demo run report test test-unit lint bench clean airflow-db jars s3-up s3-down
 
 help:
 	@echo "make demo   - set up, run the nightly DAG over the sample for 14 dates, print the report"
 	@echo "make test   - set up, then the whole test suite (unit, spark, integration, e2e)"
 	@echo "make lint   - ruff over every directory"
 	@echo "make bench  - benchmarks, results in BENCHMARKS.md"
+	@echo "make jars   - fetch the pinned s3a and S3Proxy jars from Maven Central (infra/fetch-jars.sh)"
+	@echo "make s3-up / s3-down - start / stop the local S3 server (S3Proxy on 127.0.0.1:9000)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -30,6 +32,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@command -v java >/dev/null || { echo "error: Java 17+ not found: install a JDK (apt-get install openjdk-17-jre-headless)"; exit 1; }
 	@java -version 2>&1 | awk -F'"' '/version/ {split($$2, v, "."); exit !(v[1] >= 17)}' || { echo "error: Java 17+ required: found $$(java -version 2>&1 | head -1)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip sync -q requirements.lock
 	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip install -q --no-deps -e .
@@ -53,7 +56,18 @@ run: check
 report: venv
 	$(BIN)/miryoku report --date $(DATE) --lake $(MIRYOKU_LAKE)
 
-test: check
+# The s3a jars (hadoop-aws + AWS SDK bundle) for S3 lakes and the S3Proxy jar for the local S3 server;
+# a no-op once fetched. `test` needs them: the S3 tests run Spark against S3Proxy.
+jars:
+	infra/fetch-jars.sh
+
+s3-up: jars
+	infra/s3proxy/start.sh
+
+s3-down:
+	infra/s3proxy/stop.sh
+
+test: check jars
 	$(BIN)/python -m pytest tests
 
 test-unit: venv

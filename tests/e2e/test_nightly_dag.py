@@ -25,6 +25,7 @@ POSTS = {
         ("a5", "2026-01-02T12:30:00+09:00", "佐賀のいちご、いちご大好き"),   # exact duplicate of a2
         ("a6", "2026-01-02T13:00:00+09:00", "RT @someone: 北海道の牛乳と青森のりんご"),  # repost of a3
         ("a7", "2026-01-02T23:59:59+09:00", "牛乳を飲む"),
+        ("a8", "2026-01-02T15:00:00+09:00", "Visited Aomori, loved the apples"),  # English
     ],
     "2026-01-03": [
         ("b1", "2026-01-03T00:00:00+09:00", "青森のりんごといちご"),
@@ -36,9 +37,11 @@ BAD_LINES = [b"{not json", b'{"id": "x1", "created_at": "2026-01-02T10:00:00+09:
 
 
 def expected_gold(day: str) -> dict[tuple[str, str], int]:
-    """(pref_code, term) → distinct canonical posts, by plain string matching."""
+    """(pref_code, term) → distinct canonical posts, by plain string matching (Japanese posts)."""
     seen, counts = set(), defaultdict(int)
     for _, _, text in POSTS[day]:
+        if text.isascii():
+            continue
         canonical = text.removeprefix("RT @someone: ").split(" https://")[0]
         if canonical in seen:
             continue
@@ -99,6 +102,13 @@ def test_gold_counts_match_an_independent_count(nightly):
         assert got == expected_gold(day), day
 
 
+def test_english_posts_are_tokenized_as_english_and_placed(nightly):
+    lake, _ = nightly
+    rows = {(pref, term, lemma) for dt, pref, term, lemma, _, posts, _ in gold(lake) if dt == "2026-01-02"}
+    assert ("02", "apples", "apple") in rows and ("02", "aomori", "aomori") in rows
+    assert not {term for _, term, _ in rows} & {"the", "Aomori", "Apples"}  # stopwords out, lower-cased
+
+
 def test_a_post_at_2330_utc_lands_on_the_next_jst_day(nightly):
     import duckdb
 
@@ -125,7 +135,7 @@ def test_bad_lines_are_quarantined_and_counted_in_the_run_summary(nightly):
     summaries = [lake.read_json(p) for p in lake.files("_runs/dt=2026-01-02", "summary.json")]
     assert summaries and all(s["rows_quarantined"] == 2 for s in summaries)
     ingest = summaries[0]["steps"]["ingest_file"]
-    assert (ingest["rows_in"], ingest["rows_out"], ingest["rows_quarantined"]) == (9, 7, 2)
+    assert (ingest["rows_in"], ingest["rows_out"], ingest["rows_quarantined"]) == (10, 8, 2)
 
 
 def test_gate_results_are_kept_under_quality(nightly):
