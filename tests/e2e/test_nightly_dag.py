@@ -141,4 +141,6 @@ def test_bad_lines_are_quarantined_and_counted_in_the_run_summary(nightly):
 def test_gate_results_are_kept_under_quality(nightly):
     lake, _ = nightly
     suites = set(p.split("/")[1] for p in lake.files("_quality", ".json"))
-    assert suites == {"bronze.sns_posts_v1", "silver.posts_v1", "silver.post_terms_v1", "gold.term_daily_v1"}
+    assert suites >= {"bronze.sns_posts_v1", "silver.posts_v1", "silver.post_terms_v1", "gold.term_daily_v1",
+                      "gold.category_daily_v1", "gold.cooccurrence_monthly_v1"}
+    assert all(lake.read_json(p)["success"] for p in lake.files("_quality", ".json"))
