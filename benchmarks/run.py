@@ -44,9 +44,16 @@ def timed(fn) -> tuple[float, object]:
 
 
 def python_loop(rows) -> int:
+    """The enrichment's per-post work in one Python process: the single-core reference."""
+    from miryoku.text.products import products_of
+    from miryoku.text.taxonomy import categories_of, disaster_of
     from miryoku.text.tokenizer import terms_of
 
-    return sum(len(terms_of(r[5])) for r in rows)
+    total = 0
+    for r in rows:
+        found = terms_of(r[5], r[4])
+        total += len(categories_of(r[5], found)) + len(products_of(r[5])) + len(disaster_of(r[5], found))
+    return total
 
 
 def per_post_tagger(rows, limit: int = 2000) -> float:
@@ -86,15 +93,20 @@ def spark_runs(rows) -> dict[str, float]:
     df = spark.createDataFrame(rows, ENRICH_IN_SCHEMA).repartition(4).cache()
     df.count()
 
-    def terms_udf(text):
+    def enrich_one(text, lang):
+        """The same per-post work as the job's enrichment, one row at a time."""
+        from miryoku.text.products import products_of
+        from miryoku.text.taxonomy import categories_of, disaster_of
         from miryoku.text.tokenizer import terms_of
 
-        return len(terms_of(text))
+        found = terms_of(text, lang)
+        return len(found) + len(categories_of(text, found)) + len(products_of(text)) + len(
+            disaster_of(text, found)["situations"])
 
-    row_udf = F.udf(terms_udf, T.IntegerType(), useArrow=False)
+    row_udf = F.udf(enrich_one, T.IntegerType(), useArrow=False)
     enrich(df).count()  # warm the Python workers
     t_arrow, _ = timed(lambda: enrich(df).where(F.size("terms") >= 0).count())
-    t_udf, _ = timed(lambda: df.select(row_udf("text_norm").alias("n")).where("n >= 0").count())
+    t_udf, _ = timed(lambda: df.select(row_udf("text_norm", "lang").alias("n")).where("n >= 0").count())
     spark.stop()
     return {"mapInArrow": t_arrow, "row_udf": t_udf}
 
@@ -115,8 +127,8 @@ def main() -> int:
         "|---|---:|---:|",
         f"| enrichment, Spark mapInArrow (tagger per worker) | {n / spark['mapInArrow']:,.0f} | "
         f"{spark['row_udf'] / spark['mapInArrow']:.2f}× the row UDF |",
-        f"| tokenization only, Spark row-at-a-time Python UDF (baseline) | {n / spark['row_udf']:,.0f} | 1.00× |",
-        f"| tokenization only, one Python process (one core) | {n / t_loop:,.0f} | "
+        f"| enrichment, Spark row-at-a-time Python UDF (baseline) | {n / spark['row_udf']:,.0f} | 1.00× |",
+        f"| enrichment, one Python process (one core, no Spark) | {n / t_loop:,.0f} | "
         f"mapInArrow = {t_loop / spark['mapInArrow']:.2f}× of it |",
         f"| MeCab parse, tagger cached per process | {1 / cached:,.0f} | "
         f"{per_post / cached:.1f}× faster than a tagger per post |",
@@ -131,8 +143,8 @@ def main() -> int:
     head = bench.read_text("utf-8") if bench.exists() else (
         "# Benchmarks\n\nRun with `make bench`. Goals are ratios against a baseline measured in the same run; "
         "absolute rates vary ±20 % between runs on shared 2-core machines.\n\n"
-        "Goals: the mapInArrow enrichment (tokenize + dictionaries) at least as fast as a row UDF that only "
-        "tokenizes (ratio ≥ 1.0); a cached tagger ≥ 10× faster than one built per post.\n\n")
+        "Goals: the mapInArrow enrichment (tokenize + dictionaries, one pass) at least 1.2× a row-at-a-time "
+        "UDF doing the same work; a cached tagger ≥ 10× faster than one built per post.\n\n")
     bench.write_text(head + report + "\n", encoding="utf-8")
     return 0
 

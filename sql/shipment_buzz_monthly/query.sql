@@ -1,15 +1,10 @@
 -- Which regions compete with our shipments, and when: shipments vs. posts per prefecture and month.
+-- Built on the v_shipment_buzz_named view (sql/views/), which adds prefecture names and the gap.
 -- set variable item = 'いちご';
 with shipment_buzz as (
 
-    select * from shipment_buzz_monthly_v1
+    select * from v_shipment_buzz_named
     where item = getvariable('item')
-
-),
-
-prefectures as (
-
-    select * from prefectures
 
 ),
 
@@ -18,16 +13,14 @@ final as (
     select
         sb.month,
         sb.pref_code,
-        p.pref_name,
+        sb.pref_name,
         sb.shipment_qty,
         sb.unit,
         sb.shipment_share,
         sb.posts,
         sb.posts_share,
-        round(sb.posts_share - sb.shipment_share, 4) as buzz_minus_shipment_share
+        sb.buzz_minus_shipment_share
     from shipment_buzz as sb
-    left join prefectures as p
-        on sb.pref_code = p.pref_code
 
 )
 

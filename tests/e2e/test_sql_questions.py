@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATES = ["2026-01-08", "2026-01-09", "2026-01-10"]
 VARIABLES = {"pref_code": "'41'", "dt_from": "'2026-01-01'", "dt_to": "'2026-01-31'",
              "product_group": "'ロールケーキ'", "month": "'2026-01'", "item": "'いちご'", "dt": "'2026-01-10'",
-             "top_n": "10"}
+             "top_n": "10", "dt_from_terms": "null"}
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +79,10 @@ def test_disaster_where_and_when(con):
     assert {r["pref_code"] for r in rows} >= {"41", "40"}
     jst_hours = {(r["hour"].hour + 9) % 24 for r in rows}
     assert jst_hours <= set(range(13, 21))
+
+
+@pytest.mark.parametrize("table", ["term_daily", "category_daily", "product_volume_daily", "cooccurrence_monthly",
+                                   "shipment_buzz_monthly", "disaster_hourly"])
+def test_each_gold_tables_query_returns_rows(con, table):
+    rows = con.execute((ROOT / "sql" / table / "query.sql").read_text("utf-8")).fetchall()
+    assert rows, table
