@@ -1,12 +1,15 @@
 """The one place that maps the environment to lake roots, endpoints, Spark master and secrets' names.
 
 Nothing else in the code base reads environment variables for paths, hosts or credentials: every
-module asks ``settings()``. Secrets themselves are never stored here — only the *names* of the
-environment variables or Airflow connections that hold them, so logs and reprs never carry a key.
+module asks ``settings()``. Secrets themselves are never stored in ``Settings`` — only the *names* of
+the environment variables or Airflow connections that hold them, so logs and reprs never carry a key.
+S3 credentials are resolved by ``s3_access()`` at the moment a client is built (pyarrow's
+``S3FileSystem`` in ``Lake``, Spark's s3a settings in ``miryoku.spark``) and kept out of reprs.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -42,6 +45,7 @@ class Settings:
     shuffle_partitions: int
     expectations_dir: str = ""
     aws_conn_id: str = "miryoku_s3"
+    aws_profile: str | None = None
     author_key_env: str = AUTHOR_KEY_ENV
     extra: dict = field(default_factory=dict)
 
@@ -99,4 +103,117 @@ def settings(lake_root: str | None = None) -> Settings:
         sources_file=os.environ.get("MIRYOKU_SOURCES_FILE") or _default_sources_file(),
         shuffle_partitions=int(os.environ.get("MIRYOKU_SHUFFLE_PARTITIONS", "4")),
         expectations_dir=os.environ.get("MIRYOKU_EXPECTATIONS_DIR") or str(PROJECT_ROOT / "expectations"),
+        aws_conn_id=os.environ.get("MIRYOKU_AWS_CONN_ID", "miryoku_s3"),
+        aws_profile=os.environ.get("AWS_PROFILE") or None,
     )
+
+
+# --- S3: one resolution of endpoint, region and credentials for pyarrow and Spark s3a ---------------
+S3A_CONF_FILE = PROJECT_ROOT / "infra" / "spark-s3a.json"
+DEFAULT_REGION = "us-east-1"
+_S3A = "spark.hadoop.fs.s3a."
+_PROVIDERS = {
+    "keys": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+    "session": "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider",
+    "profile": "software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider",
+}
+
+
+@dataclass(frozen=True)
+class S3Access:
+    """Where S3 calls go and as whom. The secret fields never show in ``repr`` (so never in logs)."""
+
+    endpoint: str | None  # e.g. http://127.0.0.1:9000 for an S3-compatible server; None = AWS itself
+    region: str
+    origin: str  # where the credentials came from, safe to log
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    session_token: str | None = field(default=None, repr=False)
+    profile: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        return "http" if (self.endpoint or "").startswith("http://") else "https"
+
+    def pyarrow_kwargs(self) -> dict:
+        """``pyarrow.fs.S3FileSystem`` arguments. With an endpoint override Arrow addresses buckets
+        path-style (S3Proxy, MinIO and Ceph need it); without keys the AWS SDK's default chain
+        applies, which also honours ``AWS_PROFILE``."""
+        kwargs: dict = {"region": self.region, "scheme": self.scheme}
+        if self.endpoint:
+            kwargs["endpoint_override"] = self.endpoint.split("://", 1)[-1].rstrip("/")
+        if self.access_key:
+            kwargs.update(access_key=self.access_key, secret_key=self.secret_key,
+                          session_token=self.session_token)
+        return kwargs
+
+    def s3a_conf(self, with_secrets: bool = False) -> dict[str, str]:
+        """Spark's s3a settings: ``infra/spark-s3a.json`` adapted to this endpoint and credential kind.
+
+        Keys go in only with ``with_secrets`` (at session build); Spark redacts ``*.secret.key`` and
+        ``*.access.key`` in its UI and event logs (``spark.redaction.regex``).
+        """
+        # The file's ${endpoint}/${access_key}/${secret_key} placeholders are filled below, or dropped.
+        conf = {k: v for k, v in json.loads(S3A_CONF_FILE.read_text("utf-8")).items() if "${" not in v}
+        conf[_S3A + "endpoint.region"] = self.region
+        conf[_S3A + "path.style.access"] = "true" if self.endpoint else "false"
+        conf[_S3A + "connection.ssl.enabled"] = "true" if self.scheme == "https" else "false"
+        if self.endpoint:
+            conf[_S3A + "endpoint"] = self.endpoint
+        kind = ("session" if self.session_token else "keys") if self.access_key else \
+            ("profile" if self.profile else None)
+        if kind:
+            conf[_S3A + "aws.credentials.provider"] = _PROVIDERS[kind]
+        else:  # IAM role / web identity: Hadoop's default provider chain
+            conf.pop(_S3A + "aws.credentials.provider", None)
+        if with_secrets and self.access_key:
+            conf[_S3A + "access.key"] = self.access_key
+            conf[_S3A + "secret.key"] = self.secret_key or ""
+            if self.session_token:
+                conf[_S3A + "session.token"] = self.session_token
+        return conf
+
+
+def _airflow_connection(conn_id: str):
+    """The Airflow connection ``conn_id``, only inside a running Airflow task (where Airflow exports
+    ``AIRFLOW_CTX_DAG_ID``) and only if it exists; ``None`` everywhere else, without importing Airflow."""
+    if not conn_id or "AIRFLOW_CTX_DAG_ID" not in os.environ:
+        return None
+    try:
+        from airflow.sdk import Connection
+        from airflow.sdk.exceptions import AirflowNotFoundException
+    except ImportError:
+        return None
+    try:
+        return Connection.get(conn_id)
+    except AirflowNotFoundException:
+        return None
+
+
+def s3_access(cfg: Settings) -> S3Access:
+    """Endpoint, region and credentials, first match wins: ``AWS_ACCESS_KEY_ID`` +
+    ``AWS_SECRET_ACCESS_KEY`` (+ ``AWS_SESSION_TOKEN``); the Airflow AWS connection ``cfg.aws_conn_id``
+    (login/password, extras ``endpoint_url``, ``region_name``, ``aws_session_token``); ``AWS_PROFILE``;
+    the SDK default chain (``aws`` only: an S3-compatible server has no instance role)."""
+    endpoint, region = cfg.s3_endpoint, cfg.s3_region
+    env = os.environ
+    if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        access = S3Access(endpoint, region or DEFAULT_REGION, "environment", env["AWS_ACCESS_KEY_ID"],
+                          env["AWS_SECRET_ACCESS_KEY"], env.get("AWS_SESSION_TOKEN") or None)
+    elif (conn := _airflow_connection(cfg.aws_conn_id)) is not None and conn.login:
+        extra = conn.extra_dejson or {}
+        access = S3Access(endpoint or extra.get("endpoint_url"), region or extra.get("region_name") or
+                          DEFAULT_REGION, f"airflow connection {cfg.aws_conn_id!r}", conn.login,
+                          conn.password, extra.get("aws_session_token"))
+    elif cfg.aws_profile:
+        access = S3Access(endpoint, region or DEFAULT_REGION, f"profile {cfg.aws_profile!r}",
+                          profile=cfg.aws_profile)
+    else:
+        access = S3Access(endpoint, region or DEFAULT_REGION, "default chain")
+    if cfg.env == "s3" and not access.endpoint:
+        raise ConfigError("MIRYOKU_ENV=s3 needs the server's URL in MIRYOKU_S3_ENDPOINT (or AWS_ENDPOINT_URL)")
+    if access.endpoint and access.origin == "default chain":
+        raise ConfigError(
+            f"no S3 credentials for {access.endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+            f"AWS_PROFILE, or the Airflow connection {cfg.aws_conn_id!r} (MIRYOKU_AWS_CONN_ID)")
+    return access

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATES = ["2026-01-08", "2026-01-09", "2026-01-10"]
 VARIABLES = {"pref_code": "'41'", "dt_from": "'2026-01-01'", "dt_to": "'2026-01-31'",
              "product_group": "'ロールケーキ'", "month": "'2026-01'", "item": "'いちご'", "dt": "'2026-01-10'",
-             "top_n": "10", "dt_from_terms": "null"}
+             "top_n": "10"}
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,20 @@
-"""Stage → gate → publish: nothing reaches a table's published folder before its gate passed.
+"""Stage → gate → publish: readers see a partition's old complete version or its new complete version.
 
-Every writer puts its output under ``_staging/<run>/…`` (ignored by readers: the leading underscore
-is skipped by Spark, pyarrow and the catalog's globs). After the gate, ``publish_*`` moves the staged
-files over the published ones, partition by partition, and records a manifest per partition under
-``_published/``. A failed gate simply never calls publish, so the last good data stays served.
+Writers put their output under ``_staging/<run>/…`` (ignored by readers: the leading underscore is
+skipped by Spark, pyarrow and the catalog's globs); a failed gate never calls publish. Publishing one
+partition (docs/publishing.md has the whole protocol):
+
+- local folder: a directory swap — the old folder is renamed aside, the staged one renamed in, the
+  manifest written, the old one deleted; a reader finds either folder complete (or, for the instant
+  between the two renames, none);
+- S3 (no rename, a copy is not atomic): staged objects are copied to the partition under new names
+  unique to this attempt, then the manifest ``_published/<layer>/<table>/<key>=<value>.json`` listing
+  exactly them is written — one PUT, the atomic switch — then every other object of the partition
+  (the previous version, leftovers of a crashed attempt) is deleted.
+
+Readers inside the lake take a partition's files from ``published_files``: the manifest on S3, so
+copies not yet switched in (or leftovers) are never read. Every step may be repeated after a crash:
+a retried publish converges on one complete version, nothing lost, nothing duplicated.
 """
 
 from __future__ import annotations
@@ -22,31 +33,83 @@ def manifest_path(layer: str, table: str, dt_value: str, key: str = "dt") -> str
     return f"_published/{layer}/{table_name(table)}/{key}={dt_value}.json"
 
 
-def _manifest(lake: Lake, layer: str, table: str, key: str, dt_value: str, run_id: str, final_dir: str) -> dict:
-    files = lake.files(final_dir, ".parquet")
-    return {
-        "table": f"{layer}.{table_name(table)}",
-        key: dt_value,
-        "run_id": run_id,
-        "published_at": dt.datetime.now(dt.UTC).isoformat(),
-        "files": files,
-    }
+def source_manifest_path(table: str, dt_value: str, source: str) -> str:
+    return f"_published/bronze/{table_name(table)}/dt={dt_value}/{safe_key(source)}.json"
 
 
-def _swap(lake: Lake, staged: str, final: str, run_key: str) -> None:
-    """Replace ``final`` by ``staged``; the old copy is moved aside first and removed last."""
-    trash = f"_trash/{safe_key(run_key)}/{uuid.uuid4().hex}"
-    if lake.exists(final):
-        lake.move(final, trash)
-    if staged is not None:
-        lake.move(staged, final)
-    lake.delete(trash)
+def symlink_manifest_path(layer: str, table: str, value: str, key: str = "dt") -> str:
+    """Hive ``SymlinkTextInputFormat`` manifest (one URI per line) for Athena/Trino/Spark SQL on S3."""
+    return f"_symlink/{layer}/{table_name(table)}/{key}={value}/manifest"
+
+
+def _read_manifest(lake: Lake, rel: str) -> dict | None:
+    return lake.read_json(rel) if lake.exists(rel) else None
+
+
+def _write_manifest(lake: Lake, rel: str, record: dict, run_id: str, files: list[str]) -> None:
+    lake.write_json(rel, {**record, "run_id": run_id, "published_at": dt.datetime.now(dt.UTC).isoformat(),
+                          "files": files})
+
+
+def _swap_local(lake: Lake, run_key: str, staged: str, final: str) -> list[str]:
+    """Directory swap. The intent marker, written before anything moves, tells a retry whose staged
+    folder is gone that it was moved in (finish) rather than never staged (publish empty)."""
+    trash = f"_trash/{safe_key(run_key)}/{final}"
+    intent = f"_staging/{safe_key(run_key)}/_publish/{final}.json"
+    if lake.exists(staged):
+        lake.write_json(intent, {"staged": staged})
+    if lake.exists(staged) or not lake.exists(intent):
+        if lake.exists(final):
+            lake.delete(trash)
+            lake.move(final, trash)
+        if lake.exists(staged):
+            lake.move(staged, final)
+    return lake.files(final, ".parquet")
+
+
+def _copy_switch(lake: Lake, run_key: str, staged: str, final: str, before_switch=None) -> list[str]:
+    """Copy staged objects in under names unique to this attempt; ``before_switch(files)`` writes the
+    manifest(s) that make them visible; then everything else in the partition goes."""
+    token = f"{safe_key(run_key)}-{uuid.uuid4().hex[:8]}"
+    files = []
+    for src in lake.files(staged, ".parquet"):
+        folder, _, name = src[len(staged):].rpartition("/")
+        dst = f"{final}{folder}/{token}-{name}"
+        lake.copy_file(src, dst)
+        files.append(dst)
+    before_switch(files)
+    keep = set(files)
+    for old in lake.files(final):
+        if old not in keep:
+            lake.delete(old)
+    return files
+
+
+def _publish(lake: Lake, run_key: str, run_id: str, staged: str, final: str, manifest: str,
+             record: dict, symlink: str | None = None) -> list[str]:
+    """Publish ``staged`` (absent = the run computed this partition empty) as ``final``."""
+    current = _read_manifest(lake, manifest)
+    if current is not None and current.get("run_id") == run_id and not lake.exists(staged):
+        lake.delete(f"_trash/{safe_key(run_key)}/{final}")
+        return current["files"]  # this run published it already: a retry after staging was cleaned
+
+    def switch(files: list[str]) -> None:
+        if symlink:
+            lake.write_bytes(symlink, "".join(f"{lake.uri(f)}\n" for f in files).encode())
+        _write_manifest(lake, manifest, record, run_id, files)
+
+    if not lake.is_local:
+        return _copy_switch(lake, run_key, staged, final, switch)
+    files = _swap_local(lake, run_key, staged, final)
+    switch(files)
+    lake.delete(f"_trash/{safe_key(run_key)}/{final}")
+    return files
 
 
 def publish_partitions(
     lake: Lake, run_key: str, run_id: str, layer: str, table: str, dts: list[str], key: str = "dt"
 ) -> dict[str, int]:
-    """Publish the staged ``dt=`` partitions of ``dts``; a date with nothing staged becomes empty.
+    """Publish the staged ``key=`` partitions of ``dts``; a value with nothing staged becomes empty.
 
     The run owns exactly the partitions in ``dts``: a partition it computed with no rows must not
     keep rows from an earlier run, otherwise re-running a date could leave stale data behind.
@@ -55,17 +118,25 @@ def publish_partitions(
     """
     staged_root = staging_table(run_key, layer, table)
     published: dict[str, int] = {}
-    for dt_value in sorted(set(dts)):
-        staged = f"{staged_root}/{key}={dt_value}"
-        final = f"{lake.table_dir(layer, table)}/{key}={dt_value}"
-        has_staged = lake.exists(staged)
-        _swap(lake, staged if has_staged else None, final, run_key)
-        published[dt_value] = len(lake.files(final, ".parquet")) if has_staged else 0
-        lake.write_json(
-            manifest_path(layer, table, dt_value, key),
-            _manifest(lake, layer, table, key, dt_value, run_id, final),
-        )
+    for value in sorted(set(dts)):
+        record = {"table": f"{layer}.{table_name(table)}", key: value}
+        files = _publish(lake, run_key, run_id, f"{staged_root}/{key}={value}",
+                         f"{lake.table_dir(layer, table)}/{key}={value}", manifest_path(layer, table, value, key),
+                         record, None if lake.is_local else symlink_manifest_path(layer, table, value, key))
+        published[value] = len(files)
     return published
+
+
+def publish_source(lake: Lake, run_key: str, run_id: str, table: str, dt_value: str, source: str) -> int:
+    """Publish one source's staged bronze folder for ``dt``; returns its file count.
+
+    Bronze is per (date, source): re-running one source for a date replaces only that source's files.
+    """
+    staged = f"{staging_table(run_key, 'bronze', table)}/dt={dt_value}/{safe_key(source)}"
+    final = f"{lake.partition_dir('bronze', table, dt_value)}/{safe_key(source)}"
+    record = {"table": f"bronze.{table_name(table)}", "dt": dt_value, "source": source}
+    return len(_publish(lake, run_key, run_id, staged, final,
+                        source_manifest_path(table, dt_value, source), record))
 
 
 def publish_file(lake: Lake, staged: str, final: str) -> None:
@@ -78,28 +149,38 @@ def clean_staging(lake: Lake, run_key: str) -> None:
     lake.delete(f"_trash/{safe_key(run_key)}")
 
 
-def publish_source(lake: Lake, run_key: str, run_id: str, table: str, dt_value: str, source: str) -> int:
-    """Swap one source's staged bronze folder for ``dt`` into the table; returns its file count.
-
-    Bronze is per (date, source): re-running one source for a date replaces only that source's files.
-    """
-    staged = f"{staging_table(run_key, 'bronze', table)}/dt={dt_value}/{safe_key(source)}"
-    final = f"{lake.partition_dir('bronze', table, dt_value)}/{safe_key(source)}"
-    has_staged = lake.exists(staged)
-    _swap(lake, staged if has_staged else None, final, run_key)
-    files = lake.files(final, ".parquet") if has_staged else []
-    lake.write_json(
-        f"_published/bronze/{table_name(table)}/dt={dt_value}/{safe_key(source)}.json",
-        {"table": f"bronze.{table_name(table)}", "dt": dt_value, "source": source, "run_id": run_id,
-         "published_at": dt.datetime.now(dt.UTC).isoformat(), "files": files},
-    )
-    return len(files)
-
-
+# --- readers ------------------------------------------------------------------------------------------
 def published_files(lake: Lake, layer: str, table: str, value: str, key: str = "dt") -> list[str]:
     """Lake-relative Parquet files of one published partition — what readers inside the lake use.
 
     Every reader of published data (Spark jobs, the catalog, the report) goes through here, so the
-    publish protocol decides what a partition contains.
+    publish protocol decides what a partition contains. Locally that is the folder (the swap keeps it
+    whole). On S3 it is the partition's manifest, or the union of its per-source manifests (bronze);
+    a folder without any manifest (written before manifests existed) is listed.
     """
-    return lake.files(f"{lake.table_dir(layer, table)}/{key}={value}", ".parquet")
+    partition = f"{lake.table_dir(layer, table)}/{key}={value}"
+    if lake.is_local:
+        return lake.files(partition, ".parquet")
+    manifest = _read_manifest(lake, manifest_path(layer, table, value, key))
+    if manifest is not None:
+        return sorted(manifest["files"])
+    files, covered = [], []
+    for rel in lake.files(f"_published/{layer}/{table_name(table)}/{key}={value}", ".json"):
+        files += lake.read_json(rel)["files"]
+        covered.append(f"{partition}/{rel.rsplit('/', 1)[1][:-len('.json')]}/")
+    files += [f for f in lake.files(partition, ".parquet") if not f.startswith(tuple(covered))]
+    return sorted(files)
+
+
+def published_partitions(lake: Lake, layer: str, table: str) -> list[tuple[str, str]]:
+    """(key, value) of every partition of a table that has a folder or a manifest."""
+    names = set(lake.listdir(lake.table_dir(layer, table)))
+    if not lake.is_local:
+        names |= {n.removesuffix(".json") for n in lake.listdir(f"_published/{layer}/{table_name(table)}")}
+    return sorted(tuple(n.split("=", 1)) for n in names if "=" in n)
+
+
+def published_table_files(lake: Lake, layer: str, table: str) -> list[str]:
+    """Every published Parquet file of a table (the catalog's input on S3)."""
+    return [f for key, value in published_partitions(lake, layer, table)
+            for f in published_files(lake, layer, table, value, key)]

@@ -1,7 +1,9 @@
 """One storage layer over ``pyarrow.fs`` so a local folder and ``s3://bucket/prefix`` behave alike.
 
 Every byte the Python side writes goes through ``Lake``; Spark gets the same locations as URIs
-(``spark_uri``) so both sides agree on where a table lives.
+(``spark_uri``) so both sides agree on where a table lives. S3 has no directories and no rename, so
+``move`` of a folder there is copy-every-object-then-delete (safe to repeat after a crash: the source
+stays whole until every copy exists); ``publish`` builds its atomic switch on top (manifests).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from miryoku.config import Settings, settings
+from miryoku.config import Settings, s3_access, settings
 
 TABLE_VERSIONS = {
     "sns_posts": 1,
@@ -41,13 +43,8 @@ def safe_key(value: str) -> str:
 
 
 def _s3_filesystem(cfg: Settings) -> pafs.FileSystem:
-    kwargs = {}
-    if cfg.s3_endpoint:
-        scheme, _, host = cfg.s3_endpoint.partition("://")
-        kwargs.update(endpoint_override=host or scheme, scheme=scheme if host else "https")
-    if cfg.s3_region:
-        kwargs["region"] = cfg.s3_region
-    return pafs.S3FileSystem(**kwargs)
+    """Credentials are resolved here, once per ``Lake``, and live only inside the pyarrow object."""
+    return pafs.S3FileSystem(**s3_access(cfg).pyarrow_kwargs())
 
 
 @dataclass
@@ -86,6 +83,10 @@ class Lake:
     def path(self, *parts: str) -> str:
         return "/".join([self.base.rstrip("/"), *[p.strip("/") for p in parts if p]])
 
+    def uri(self, *parts: str) -> str:
+        """The location as other engines name it (``s3://…`` or an absolute folder)."""
+        return f"s3://{self.path(*parts)}" if not self.is_local else self.path(*parts)
+
     def spark_uri(self, *parts: str) -> str:
         """The same location as Spark (Hadoop) names it."""
         p = self.path(*parts)
@@ -123,7 +124,9 @@ class Lake:
         )
 
     def write_bytes(self, rel: str, data: bytes) -> None:
-        self.fs.create_dir(self.path(rel).rsplit("/", 1)[0], recursive=True)
+        """One object PUT on S3 (all or nothing); no directory markers, S3 needs none."""
+        if self.is_local:
+            self.fs.create_dir(self.path(rel).rsplit("/", 1)[0], recursive=True)
         with self.fs.open_output_stream(self.path(rel)) as out:
             out.write(data)
 
@@ -157,6 +160,27 @@ class Lake:
         elif info.type == pafs.FileType.File:
             self.fs.delete_file(self.path(rel))
 
+    def copy_file(self, src: str, dst: str) -> None:
+        """Server-side copy on S3 (CopyObject), a plain copy locally."""
+        if self.is_local:
+            self.fs.create_dir(self.path(dst).rsplit("/", 1)[0], recursive=True)
+        self.fs.copy_file(self.path(src), self.path(dst))
+
     def move(self, src: str, dst: str) -> None:
-        self.fs.create_dir(self.path(dst).rsplit("/", 1)[0], recursive=True)
-        self.fs.move(self.path(src), self.path(dst))
+        """Rename a file or folder. Locally one ``rename``; on S3 (no rename, and pyarrow's ``move``
+        refuses prefixes) every object is copied first and the source deleted last, so a crash leaves
+        the source complete and a repeated ``move`` converges."""
+        if self.is_local:
+            self.fs.create_dir(self.path(dst).rsplit("/", 1)[0], recursive=True)
+            self.fs.move(self.path(src), self.path(dst))
+            return
+        info = self.fs.get_file_info(self.path(src))
+        if info.type == pafs.FileType.File:
+            self.copy_file(src, dst)
+        elif info.type == pafs.FileType.Directory:
+            src, dst = src.strip("/"), dst.strip("/")
+            for rel in self.files(src):
+                self.copy_file(rel, dst + rel[len(src):])
+        else:
+            raise FileNotFoundError(self.path(src))
+        self.delete(src)
