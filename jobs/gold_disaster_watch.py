@@ -32,8 +32,9 @@ def run(spark: SparkSession, args) -> dict:
     posts = assign_jst_date(latest_fetch(normalize_posts(bronze))).where(F.col("dt") == args.date)
     enriched = enrich(mark_duplicates(posts)).withColumnRenamed("created_at", "posted_at")
     hourly = disaster_hourly(enriched).where(F.col("dt") == args.date).cache()
-    hourly.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(
-        lake.spark_uri(staging_table(args.run_id, "gold", "disaster_hourly")))
+    staged = staging_table(args.run_id, "gold", "disaster_hourly")
+    lake.delete(staged)
+    hourly.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(lake.spark_uri(staged))
     rows = hourly.count()
     hourly.unpersist()
     return {"rows_out": rows}

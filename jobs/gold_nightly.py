@@ -73,8 +73,9 @@ def _stage(df: DataFrame, lake, run_id: str, table: str, key: str) -> int:
     from miryoku.lake.publish import staging_table
 
     df = df.cache()
-    df.repartition(key).write.mode("overwrite").partitionBy(key).parquet(
-        lake.spark_uri(staging_table(run_id, "gold", table)))
+    staged = staging_table(run_id, "gold", table)
+    lake.delete(staged)  # an earlier, killed attempt of this run may have left other partitions
+    df.repartition(key).write.mode("overwrite").partitionBy(key).parquet(lake.spark_uri(staged))
     rows = df.count()
     df.unpersist()
     return rows

@@ -196,10 +196,10 @@ def run(spark: SparkSession, args) -> dict:
         return stats
     bronze = bronze.repartition(max(2, spark.sparkContext.defaultParallelism)).cache()
     posts, terms, rejected = build(bronze, args.date, late)
-    posts.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(
-        lake.spark_uri(staging_table(args.run_id, "silver", "posts")))
-    terms.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(
-        lake.spark_uri(staging_table(args.run_id, "silver", "post_terms")))
+    for table, frame in (("posts", posts), ("post_terms", terms)):
+        staged = staging_table(args.run_id, "silver", table)
+        lake.delete(staged)  # an earlier, killed attempt of this run may have left other partitions
+        frame.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(lake.spark_uri(staged))
     rejected = rejected.select("reason", "detail", "source", F.col("post_id").alias("location"),
                                F.col("text").alias("raw")).cache()
     quarantined = rejected.count()

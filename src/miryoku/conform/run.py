@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from miryoku.conform import opendata, shipments, stats
 from miryoku.conform.opendata_schemas import DATASETS
-from miryoku.lake.publish import publish_partitions, staging_table
+from miryoku.lake.publish import publish_partitions, published_files, staging_table
 from miryoku.lake.quarantine import Rejected, write_quarantine
 from miryoku.lake.runlog import record_step
 from miryoku.lake.storage import Lake
@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 
 
 def _bronze(lake: Lake, table: str, dt: str) -> pa.Table | None:
-    folder = lake.partition_dir("bronze", table, dt)
-    if not lake.files(folder, ".parquet"):
+    files = published_files(lake, "bronze", table, dt)
+    if not files:
         return None
-    return lake.read_parquet(folder)
+    return pa.concat_tables([lake.read_parquet(f) for f in files], promote_options="default")
 
 
 def silver_tables(lake: Lake) -> list[tuple[str, str, Callable[[pa.Table], tuple[pa.Table, list[Rejected]]]]]:
