@@ -116,19 +116,6 @@ class S3Server:
             **kwargs,
         )
 
-    def boto3_client(self):
-        import boto3
-        from botocore.config import Config
-
-        return boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            aws_access_key_id=self.access_key,
-            aws_secret_access_key=self.secret_key,
-            region_name=REGION,
-            config=Config(s3={"addressing_style": "path"}),
-        )
-
     def create_bucket(self, name: str) -> None:
         # pyarrow is a core dependency, so creating buckets needs no extra S3 client.
         self.pyarrow_fs(allow_bucket_creation=True).create_dir(name)

@@ -1,4 +1,4 @@
-"""The local S3 stack works end to end: S3Proxy on loopback, boto3, pyarrow, and Spark s3a with the
+"""The local S3 stack works end to end: S3Proxy on loopback, pyarrow, and Spark s3a with the
 conf in infra/spark-s3a.json (classic committer, dynamic partition overwrite) and with the S3A magic
 and partitioned committers opted in per job.
 
@@ -45,24 +45,6 @@ def test_objects_survive_restart():
         assert server.pid != old_pid
         with server.pyarrow_fs().open_input_stream("restart/a/b.txt") as f:
             assert f.read() == b"kept"
-
-
-def test_boto3_put_get_and_restart():
-    pytest.importorskip("boto3", reason="boto3 is not installed in this environment")
-    with S3Server() as server:
-        server.create_bucket("boto")
-        client = server.boto3_client()
-        body = "こんにちは s3".encode()
-        client.put_object(Bucket="boto", Key="dir/obj.txt", Body=body)
-        assert client.get_object(Bucket="boto", Key="dir/obj.txt")["Body"].read() == body
-
-        server.stop()
-        server.start()
-
-        client = server.boto3_client()
-        assert client.get_object(Bucket="boto", Key="dir/obj.txt")["Body"].read() == body
-        keys = [o["Key"] for o in client.list_objects_v2(Bucket="boto")["Contents"]]
-        assert keys == ["dir/obj.txt"]
 
 
 def test_pyarrow_hive_partitioned_dataset(s3):
