@@ -22,6 +22,9 @@ NORMALIZED_SCHEMA = (
 )
 ENRICHED_COLUMNS = ["post_id", "source", "created_at", "dt", "lang", "text_norm", "pref_codes", "muni_codes",
                     "is_duplicate_of"]
+STRINGS = pa.list_(pa.string())
+TERMS_FIELD = pa.field("terms", pa.list_(pa.struct([
+    ("term", pa.string()), ("lemma", pa.string()), ("pos", pa.string()), ("n", pa.int32())])))
 ENRICH_IN_SCHEMA = (
     "post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
     "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string"
@@ -39,16 +42,22 @@ def _normalize_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordB
     from miryoku.text.normalize import detect_lang, is_repost, normalize_text
 
     for batch in batches:
-        cols = batch.to_pydict()
-        texts = cols["text"]
+        # only the text crosses into Python objects; every other column passes through as Arrow
+        texts = batch.column("text").to_pylist()
+        langs = batch.column("lang").to_pylist()
         norm = [normalize_text(t) for t in texts]
         places = [detect_places(t) for t in norm]
-        cols["text_norm"] = norm
-        cols["lang"] = [lang or detect_lang(t) for lang, t in zip(cols["lang"], texts, strict=True)]
-        cols["pref_codes"] = [p for p, _ in places]
-        cols["muni_codes"] = [m for _, m in places]
-        cols["is_repost"] = [is_repost(t) for t in texts]
-        yield pa.RecordBatch.from_pydict(cols)
+        new = {
+            "lang": pa.array([lang or detect_lang(t) for lang, t in zip(langs, texts, strict=True)], pa.string()),
+            "text_norm": pa.array(norm, pa.string()),
+            "pref_codes": pa.array([p for p, _ in places], STRINGS),
+            "muni_codes": pa.array([m for _, m in places], STRINGS),
+            "is_repost": pa.array([is_repost(t) for t in texts], pa.bool_()),
+        }
+        # the output's column order is NORMALIZED_SCHEMA's: input columns (lang replaced), then the new ones
+        names = [*batch.schema.names, *(n for n in new if n not in batch.schema.names)]
+        yield pa.RecordBatch.from_arrays([new[n] if n in new else batch.column(n)
+                                          for n in names], names=names)
 
 
 def normalize_posts(bronze: DataFrame) -> DataFrame:
@@ -104,20 +113,16 @@ def mark_duplicates(posts: DataFrame) -> DataFrame:
     )
 
 
-STRINGS = pa.list_(pa.string())
-TERMS_FIELD = pa.field("terms", pa.list_(pa.struct([
-    ("term", pa.string()), ("lemma", pa.string()), ("pos", pa.string()), ("n", pa.int32())])))
-
-
 def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     from miryoku.text.products import products_of
     from miryoku.text.taxonomy import categories_of, disaster_of
     from miryoku.text.tokenizer import terms_of
 
     for batch in batches:
-        cols = batch.to_pydict()
+        # only text and language cross into Python objects; other columns pass through as Arrow
         terms, categories, products, situations, emotions = [], [], [], [], []
-        for text, lang in zip(cols["text_norm"], cols["lang"], strict=True):
+        texts, langs = batch.column("text_norm").to_pylist(), batch.column("lang").to_pylist()
+        for text, lang in zip(texts, langs, strict=True):
             found = terms_of(text, lang)
             disaster = disaster_of(text, found)
             terms.append([{"term": t, "lemma": lemma, "pos": pos, "n": n} for t, lemma, pos, n in found])
@@ -125,11 +130,12 @@ def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatc
             products.append(products_of(text))
             situations.append(disaster["situations"])
             emotions.append(disaster["emotions"])
-        cols.update(terms=terms, categories=categories, products=products,
-                    disaster_situations=situations, disaster_emotions=emotions)
-        yield pa.RecordBatch.from_pydict(cols, schema=batch.schema.append(TERMS_FIELD).append(
-            pa.field("categories", STRINGS)).append(pa.field("products", STRINGS)).append(
-            pa.field("disaster_situations", STRINGS)).append(pa.field("disaster_emotions", STRINGS)))
+        new = [pa.array(terms, TERMS_FIELD.type), pa.array(categories, STRINGS), pa.array(products, STRINGS),
+               pa.array(situations, STRINGS), pa.array(emotions, STRINGS)]
+        yield pa.RecordBatch.from_arrays(
+            [*batch.columns, *new],
+            names=[*batch.schema.names, "terms", "categories", "products", "disaster_situations",
+                   "disaster_emotions"])
 
 
 def enrich(posts: DataFrame) -> DataFrame:
