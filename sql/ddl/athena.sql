@@ -17,8 +17,10 @@ create external table if not exists miryoku_silver.posts_v1 (
     `disaster_emotions` array<string>
 )
 partitioned by (`dt` string)
-stored as parquet
-location '${lake_root}/silver/posts_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/silver/posts_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.dt.type' = 'date',
@@ -26,7 +28,7 @@ tblproperties (
     'projection.dt.range' = '2026-01-01,NOW',
     'projection.dt.interval' = '1',
     'projection.dt.interval.unit' = 'DAYS',
-    'storage.location.template' = '${lake_root}/silver/posts_v1/dt=${dt}/'
+    'storage.location.template' = '${lake_root}/_symlink/silver/posts_v1/dt=${dt}/'
 );
 
 -- silver.post_terms_v1: one row per dt × post_id × term
@@ -38,8 +40,10 @@ create external table if not exists miryoku_silver.post_terms_v1 (
     `n` int
 )
 partitioned by (`dt` string)
-stored as parquet
-location '${lake_root}/silver/post_terms_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/silver/post_terms_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.dt.type' = 'date',
@@ -47,7 +51,7 @@ tblproperties (
     'projection.dt.range' = '2026-01-01,NOW',
     'projection.dt.interval' = '1',
     'projection.dt.interval.unit' = 'DAYS',
-    'storage.location.template' = '${lake_root}/silver/post_terms_v1/dt=${dt}/'
+    'storage.location.template' = '${lake_root}/_symlink/silver/post_terms_v1/dt=${dt}/'
 );
 
 -- gold.term_daily_v1: one row per dt × pref_code × term × lemma × pos
@@ -60,8 +64,10 @@ create external table if not exists miryoku_gold.term_daily_v1 (
     `occurrences` bigint
 )
 partitioned by (`dt` string)
-stored as parquet
-location '${lake_root}/gold/term_daily_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/gold/term_daily_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.dt.type' = 'date',
@@ -69,7 +75,7 @@ tblproperties (
     'projection.dt.range' = '2026-01-01,NOW',
     'projection.dt.interval' = '1',
     'projection.dt.interval.unit' = 'DAYS',
-    'storage.location.template' = '${lake_root}/gold/term_daily_v1/dt=${dt}/'
+    'storage.location.template' = '${lake_root}/_symlink/gold/term_daily_v1/dt=${dt}/'
 );
 
 -- gold.category_daily_v1: one row per dt × pref_code × category × subcategory
@@ -80,8 +86,10 @@ create external table if not exists miryoku_gold.category_daily_v1 (
     `posts` bigint
 )
 partitioned by (`dt` string)
-stored as parquet
-location '${lake_root}/gold/category_daily_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/gold/category_daily_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.dt.type' = 'date',
@@ -89,7 +97,7 @@ tblproperties (
     'projection.dt.range' = '2026-01-01,NOW',
     'projection.dt.interval' = '1',
     'projection.dt.interval.unit' = 'DAYS',
-    'storage.location.template' = '${lake_root}/gold/category_daily_v1/dt=${dt}/'
+    'storage.location.template' = '${lake_root}/_symlink/gold/category_daily_v1/dt=${dt}/'
 );
 
 -- gold.product_volume_daily_v1: one row per dt × product
@@ -103,8 +111,10 @@ create external table if not exists miryoku_gold.product_volume_daily_v1 (
     `is_spike` boolean
 )
 partitioned by (`dt` string)
-stored as parquet
-location '${lake_root}/gold/product_volume_daily_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/gold/product_volume_daily_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.dt.type' = 'date',
@@ -112,7 +122,7 @@ tblproperties (
     'projection.dt.range' = '2026-01-01,NOW',
     'projection.dt.interval' = '1',
     'projection.dt.interval.unit' = 'DAYS',
-    'storage.location.template' = '${lake_root}/gold/product_volume_daily_v1/dt=${dt}/'
+    'storage.location.template' = '${lake_root}/_symlink/gold/product_volume_daily_v1/dt=${dt}/'
 );
 
 -- gold.cooccurrence_monthly_v1: one row per month × anchor_term × pref_code × co_term
@@ -126,8 +136,10 @@ create external table if not exists miryoku_gold.cooccurrence_monthly_v1 (
     `derived_share` double
 )
 partitioned by (`month` string)
-stored as parquet
-location '${lake_root}/gold/cooccurrence_monthly_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/gold/cooccurrence_monthly_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.month.type' = 'date',
@@ -135,7 +147,7 @@ tblproperties (
     'projection.month.range' = '2026-01,NOW',
     'projection.month.interval' = '1',
     'projection.month.interval.unit' = 'MONTHS',
-    'storage.location.template' = '${lake_root}/gold/cooccurrence_monthly_v1/month=${month}/'
+    'storage.location.template' = '${lake_root}/_symlink/gold/cooccurrence_monthly_v1/month=${month}/'
 );
 
 -- gold.shipment_buzz_monthly_v1: one row per month × item × pref_code
@@ -149,8 +161,10 @@ create external table if not exists miryoku_gold.shipment_buzz_monthly_v1 (
     `posts_share` double
 )
 partitioned by (`month` string)
-stored as parquet
-location '${lake_root}/gold/shipment_buzz_monthly_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/gold/shipment_buzz_monthly_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.month.type' = 'date',
@@ -158,7 +172,7 @@ tblproperties (
     'projection.month.range' = '2026-01,NOW',
     'projection.month.interval' = '1',
     'projection.month.interval.unit' = 'MONTHS',
-    'storage.location.template' = '${lake_root}/gold/shipment_buzz_monthly_v1/month=${month}/'
+    'storage.location.template' = '${lake_root}/_symlink/gold/shipment_buzz_monthly_v1/month=${month}/'
 );
 
 -- gold.disaster_hourly_v1: one row per hour × pref_code × muni_code × situation
@@ -171,8 +185,10 @@ create external table if not exists miryoku_gold.disaster_hourly_v1 (
     `emotion_posts` bigint
 )
 partitioned by (`dt` string)
-stored as parquet
-location '${lake_root}/gold/disaster_hourly_v1/'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/gold/disaster_hourly_v1/'
 tblproperties (
     'projection.enabled' = 'true',
     'projection.dt.type' = 'date',
@@ -180,5 +196,5 @@ tblproperties (
     'projection.dt.range' = '2026-01-01,NOW',
     'projection.dt.interval' = '1',
     'projection.dt.interval.unit' = 'DAYS',
-    'storage.location.template' = '${lake_root}/gold/disaster_hourly_v1/dt=${dt}/'
+    'storage.location.template' = '${lake_root}/_symlink/gold/disaster_hourly_v1/dt=${dt}/'
 );

@@ -1,8 +1,9 @@
 """External-table DDL for Trino, Athena and Spark SQL, generated from ``miryoku.contracts``.
 
 ``python -m miryoku.ddl`` rewrites ``sql/ddl/``; a test fails when the committed files drift from the
-contracts. Athena uses partition projection (no ``MSCK`` per night); Trino's Hive connector and Spark
-SQL register partitions with ``CALL system.sync_partition_metadata`` / ``MSCK REPAIR TABLE``.
+contracts. Athena reads the publish protocol's symlink manifests with partition projection (no ``MSCK``
+per night, never two versions of a partition); Trino's Hive connector and Spark SQL read the partition
+folders and register partitions with ``CALL system.sync_partition_metadata`` / ``MSCK REPAIR TABLE``.
 """
 
 from __future__ import annotations
@@ -46,17 +47,24 @@ def trino(c: Contract) -> str:
 
 
 def athena(c: Contract) -> str:
+    """Symlink tables: Athena reads the per-partition manifest publish writes before its atomic switch,
+    so a query never sees two versions of a partition (docs/publishing.md)."""
     cols = ",\n".join(f"    `{n}` {_type(t, 'athena')}" for n, t in c.columns)
     fmt, rng = ("yyyy-MM-dd", "2026-01-01,NOW") if c.partition == "dt" else ("yyyy-MM", "2026-01,NOW")
     unit = "DAYS" if c.partition == "dt" else "MONTHS"
+    symlinks = f"{LOCATION}/_symlink/{c.layer}/{c.table}/"
     return (f"-- {c.layer}.{c.table}: {c.grain}\n"
             f"create external table if not exists miryoku_{c.layer}.{c.table} (\n{cols}\n)\n"
-            f"partitioned by (`{c.partition}` string)\nstored as parquet\nlocation '{_location(c)}'\n"
+            f"partitioned by (`{c.partition}` string)\n"
+            "row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'\n"
+            "stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'\n"
+            "outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'\n"
+            f"location '{symlinks}'\n"
             f"tblproperties (\n    'projection.enabled' = 'true',\n"
             f"    'projection.{c.partition}.type' = 'date',\n    'projection.{c.partition}.format' = '{fmt}',\n"
             f"    'projection.{c.partition}.range' = '{rng}',\n    'projection.{c.partition}.interval' = '1',\n"
             f"    'projection.{c.partition}.interval.unit' = '{unit}',\n"
-            f"    'storage.location.template' = '{_location(c)}{c.partition}=${{{c.partition}}}/'\n);\n")
+            f"    'storage.location.template' = '{symlinks}{c.partition}=${{{c.partition}}}/'\n);\n")
 
 
 def spark(c: Contract) -> str:
