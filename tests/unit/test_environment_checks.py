@@ -1,0 +1,36 @@
+"""A missing Java or MeCab dictionary stops with one line naming what to install."""
+
+from __future__ import annotations
+
+import pytest
+
+from miryoku.spark import JavaMissing, check_java
+from miryoku.text import tokenizer
+
+
+def test_missing_java_names_the_jdk_to_install(monkeypatch):
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(JavaMissing) as err:
+        check_java()
+    assert "install a JDK" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_missing_mecab_dictionary_names_the_package(monkeypatch, tmp_path):
+    import unidic_lite
+
+    monkeypatch.setattr(unidic_lite, "DICDIR", str(tmp_path))
+    with pytest.raises(tokenizer.TokenizerUnavailable) as err:
+        tokenizer.dictionary_dir()
+    assert "unidic-lite" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_cli_check_reports_each_problem_on_one_line(monkeypatch, capsys):
+    from miryoku import cli
+
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert cli.main(["check"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines and all(line.startswith("error: ") for line in lines)
+    assert any("JDK" in line for line in lines)
