@@ -74,7 +74,7 @@ test-unit: venv
 	$(BIN)/python -m pytest tests/unit -m "not spark and not integration and not e2e"
 
 lint: venv
-	$(BIN)/ruff check src jobs dags tests infra
+	$(BIN)/ruff check src jobs dags tests infra benchmarks
 
 bench: check
 	$(BIN)/python -m benchmarks.run
