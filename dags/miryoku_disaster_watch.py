@@ -16,8 +16,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import dag
 from airflow.timetables.interval import CronDataIntervalTimetable
+
+from miryoku import orchestration as t
 
 JST = "Asia/Tokyo"
 DT = "{{ logical_date.in_timezone('Asia/Tokyo').strftime('%Y-%m-%d') }}"
@@ -42,46 +44,10 @@ default_args = {
     params={"lake": None, "sources": None},
 )
 def miryoku_disaster_watch():
-    @task
-    def list_sources(lake: str, sources: str) -> list[str]:
-        from miryoku.pipeline import parse_sources, sns_source_names
-
-        return sns_source_names(lake or None, parse_sources(sources))
-
-    @task(map_index_template="{{ task.op_kwargs['source'] }}")
-    def ingest(source: str, dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import ingest
-
-        return ingest(source, dt, run_id, lake or None)
-
-    @task(trigger_rule="all_done")
-    def gate_bronze(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import gate_bronze
-
-        return gate_bronze(dt, run_id, lake or None)
-
-    @task
-    def build_disaster(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import build_disaster
-
-        return build_disaster(dt, run_id, lake or None)
-
-    @task
-    def gate_disaster(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import gate_disaster
-
-        return gate_disaster(dt, run_id, lake or None)
-
-    @task
-    def publish_disaster(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import publish_disaster
-
-        return publish_disaster(dt, run_id, lake or None)
-
-    names = list_sources(LAKE, "{{ params.sources | tojson }}")
-    ingested = ingest.partial(dt=DT, lake=LAKE).expand(source=names)
-    # run_id is injected from the task context (it is a reserved context name).
-    ingested >> gate_bronze(DT, LAKE) >> build_disaster(DT, LAKE) >> gate_disaster(DT, LAKE) >> publish_disaster(DT, LAKE)
+    names = t.list_post_sources(LAKE, "{{ params.sources | tojson }}")
+    ingested = t.ingest.partial(dt=DT, lake=LAKE).expand(source=names)
+    ingested >> t.gate_bronze(DT, LAKE) >> t.build_disaster(DT, LAKE) >> t.gate_disaster(DT, LAKE) \
+        >> t.publish_disaster(DT, LAKE)
 
 
 miryoku_disaster_watch()

@@ -19,8 +19,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import dag
 from airflow.timetables.interval import CronDataIntervalTimetable
+
+from miryoku import orchestration as t
 
 JST = "Asia/Tokyo"
 DT = "{{ logical_date.in_timezone('Asia/Tokyo').strftime('%Y-%m-%d') }}"
@@ -47,77 +49,16 @@ default_args = {
     params={"lake": None, "sources": None},
 )
 def miryoku_nightly():
-    @task
-    def list_sources(lake: str, sources: str) -> list[str]:
-        from miryoku.pipeline import parse_sources, source_names
-
-        return source_names(lake or None, parse_sources(sources))
-
-    @task(map_index_template="{{ task.op_kwargs['source'] }}")
-    def ingest(source: str, dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import ingest
-
-        return ingest(source, dt, run_id, lake or None)
-
-    @task(trigger_rule="all_done")
-    def gate_bronze(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import gate_bronze
-
-        return gate_bronze(dt, run_id, lake or None)
-
-    @task
-    def conform_stats(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import conform_stats
-
-        return conform_stats(dt, run_id, lake or None)
-
-    @task
-    def build_silver(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import build_silver
-
-        return build_silver(dt, run_id, lake or None)
-
-    @task
-    def gate_silver(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import gate_silver
-
-        return gate_silver(dt, run_id, lake or None)
-
-    @task
-    def build_gold(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import build_gold
-
-        return build_gold(dt, run_id, lake or None)
-
-    @task
-    def gate_gold(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import gate_gold
-
-        return gate_gold(dt, run_id, lake or None)
-
-    @task
-    def publish(dt: str, lake: str, run_id=None) -> dict:
-        from miryoku.pipeline import publish
-
-        return publish(dt, run_id, lake or None)
-
-    @task(trigger_rule="all_done")
-    def finish(dt: str, lake: str, sources: list[str], run_id=None) -> dict:
-        from miryoku.pipeline import finish
-
-        return finish(dt, run_id, sources, lake or None)
-
-    names = list_sources(LAKE, "{{ params.sources | tojson }}")
-    ingested = ingest.partial(dt=DT, lake=LAKE).expand(source=names)
-    bronze = gate_bronze(DT, LAKE)
-    stats = conform_stats(DT, LAKE)
-    silver = build_silver(DT, LAKE)
-    silver_ok = gate_silver(DT, LAKE)
-    gold = build_gold(DT, LAKE)
-    gold_ok = gate_gold(DT, LAKE)
-    published = publish(DT, LAKE)
-    done = finish(DT, LAKE, names)
-    # run_id is injected from the task context (it is a reserved context name).
+    names = t.list_sources(LAKE, "{{ params.sources | tojson }}")
+    ingested = t.ingest.partial(dt=DT, lake=LAKE).expand(source=names)
+    bronze = t.gate_bronze(DT, LAKE)
+    stats = t.conform_stats(DT, LAKE)
+    silver = t.build_silver(DT, LAKE)
+    silver_ok = t.gate_silver(DT, LAKE)
+    gold = t.build_gold(DT, LAKE)
+    gold_ok = t.gate_gold(DT, LAKE)
+    published = t.publish(DT, LAKE)
+    done = t.finish(DT, LAKE, names)
     ingested >> bronze >> [silver, stats]
     silver >> silver_ok
     [silver_ok, stats] >> gold >> gold_ok >> published >> done

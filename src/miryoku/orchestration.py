@@ -1,0 +1,72 @@
+"""The Airflow tasks both DAGs wire: each one imports ``miryoku.pipeline`` only when it runs.
+
+DAG files stay wiring (schedule, owner, graph); this module holds the task definitions once, so the
+nightly run and the disaster watch ingest and gate sources the same way. Importing it loads only
+``airflow.sdk`` — nothing heavy at parse time. ``run_id`` is injected from the task context (it is a
+reserved context name, so it is never passed explicitly).
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import task
+
+
+@task
+def list_sources(lake: str, sources: str) -> list[str]:
+    from miryoku.pipeline import parse_sources, source_names
+
+    return source_names(lake or None, parse_sources(sources))
+
+
+@task
+def list_post_sources(lake: str, sources: str) -> list[str]:
+    from miryoku.pipeline import parse_sources, sns_source_names
+
+    return sns_source_names(lake or None, parse_sources(sources))
+
+
+@task(map_index_template="{{ task.op_kwargs['source'] }}")
+def ingest(source: str, dt: str, lake: str, run_id=None) -> dict:
+    from miryoku.pipeline import ingest
+
+    return ingest(source, dt, run_id, lake or None)
+
+
+@task(trigger_rule="all_done")
+def gate_bronze(dt: str, lake: str, run_id=None) -> dict:
+    """Runs when some sources failed too: the others' data still flows (their failure fails the run)."""
+    from miryoku.pipeline import gate_bronze
+
+    return gate_bronze(dt, run_id, lake or None)
+
+
+def _step(name: str):
+    """A task calling ``miryoku.pipeline.<name>(dt, run_id, lake)``."""
+
+    def run(dt: str, lake: str, run_id=None) -> dict:
+        from miryoku import pipeline
+
+        return getattr(pipeline, name)(dt, run_id, lake or None)
+
+    run.__name__ = run.__qualname__ = name
+    run.__doc__ = f"miryoku.pipeline.{name} for the run's date."
+    return task(task_id=name)(run)
+
+
+conform_stats = _step("conform_stats")
+build_silver = _step("build_silver")
+gate_silver = _step("gate_silver")
+build_gold = _step("build_gold")
+gate_gold = _step("gate_gold")
+publish = _step("publish")
+build_disaster = _step("build_disaster")
+gate_disaster = _step("gate_disaster")
+publish_disaster = _step("publish_disaster")
+
+
+@task(trigger_rule="all_done")
+def finish(dt: str, lake: str, sources: list[str], run_id=None) -> dict:
+    """Writes the run summary, and fails the run when a source's ingest failed."""
+    from miryoku.pipeline import finish
+
+    return finish(dt, run_id, sources, lake or None)
