@@ -128,7 +128,8 @@ def gold_table(posts: list[int]) -> pa.Table:
 
 def stage(lake: Lake, run: str, parts: list[list[int]]) -> list[tuple]:
     for i, posts in enumerate(parts):
-        lake.write_parquet(f"{staging_table(run, 'gold', 'term_daily')}/dt={D}/part-{i}.parquet", gold_table(posts))
+        # unique names per version, as Spark writes them (part-NNNNN-<uuid>)
+        lake.write_parquet(f"{staging_table(run, 'gold', 'term_daily')}/dt={D}/part-{i}-{run}.parquet", gold_table(posts))
     return sorted((tuple(r.values()) for p in parts for r in gold_table(p).to_pylist()), key=repr)
 
 
@@ -218,6 +219,7 @@ def test_readers_on_s3_see_one_complete_version_while_publishes_run(s3, monkeypa
 
 # --- local folder: the directory swap -------------------------------------------------------------------
 def test_local_swap_crashed_after_moving_the_old_version_aside_is_completed_by_a_retry(lake, monkeypatch):
+    monkeypatch.setattr(Lake, "exchange", lambda self, a, b: False)  # the two-rename fallback
     stage(lake, "r1", [[1]])
     publish(lake, "r1")
     new_rows = stage(lake, "r2", [[2], [3, 4]])
@@ -235,6 +237,55 @@ def test_local_swap_crashed_after_moving_the_old_version_aside_is_completed_by_a
     monkeypatch.setattr(Lake, "move", original)
     assert publish(lake, "r2") == {D: 2}
     assert served(lake)[1] == new_rows and lake.files("_trash") == []
+
+
+def test_local_exchange_crashed_before_removing_the_old_version_is_completed_by_a_retry(lake, monkeypatch):
+    stage(lake, "r1", [[1]])
+    publish(lake, "r1")
+    new_rows = stage(lake, "r2", [[2], [3, 4]])
+    staged = f"{staging_table('r2', 'gold', 'term_daily')}/dt={D}"
+    original = Lake.delete
+
+    def crash_at_cleanup(self, rel):
+        if rel == staged:
+            raise RuntimeError("worker died")
+        original(self, rel)
+
+    monkeypatch.setattr(Lake, "delete", crash_at_cleanup)
+    with pytest.raises(RuntimeError):
+        publish(lake, "r2")
+    assert served(lake)[1] == new_rows  # exchanged in already; the old version sits at the staged path
+    monkeypatch.setattr(Lake, "delete", original)
+    assert publish(lake, "r2") == {D: 2}  # the retry recognises the old version and only removes it
+    assert served(lake)[1] == new_rows and not lake.exists(staged)
+
+
+def test_local_readers_never_find_the_partition_missing_while_publishes_run(lake):
+    versions = [[[1, 2], [3]], [[4], [5, 6], [7, 8, 9]]]
+    complete = [stage(lake, "v0", versions[0])]
+    publish(lake, "v0")
+    complete.append(sorted((tuple(r.values()) for p in versions[1] for r in gold_table(p).to_pylist()), key=repr))
+    done = threading.Event()
+
+    def publisher():
+        for i in range(1, 41):
+            stage(lake, f"v{i}", versions[i % 2])
+            publish(lake, f"v{i}")
+            clean_staging(lake, f"v{i}")
+        done.set()
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    reads = 0
+    while not done.is_set():
+        try:
+            rows = served(lake)[1]
+        except OSError:  # the old version's files were removed while being read: read again
+            continue
+        assert rows in complete
+        reads += 1
+    thread.join()
+    assert reads > 0
 
 
 def test_local_swap_crashed_before_its_manifest_keeps_the_new_version_on_retry(lake, monkeypatch):

@@ -4,9 +4,10 @@ Writers put their output under ``_staging/<run>/…`` (ignored by readers: the l
 skipped by Spark, pyarrow and the catalog's globs); a failed gate never calls publish. Publishing one
 partition (docs/publishing.md has the whole protocol):
 
-- local folder: a directory swap — the old folder is renamed aside, the staged one renamed in, the
-  manifest written, the old one deleted; a reader finds either folder complete (or, for the instant
-  between the two renames, none);
+- local folder: a directory swap — on Linux one atomic ``renameat2(RENAME_EXCHANGE)`` of the staged
+  and published folders, then the manifest, then the old folder (now at the staged path) is deleted;
+  elsewhere the old folder is renamed aside and the staged one renamed in (for the instant between
+  the two renames a reader finds none);
 - S3 (no rename, a copy is not atomic): staged objects are copied to the partition under new names
   unique to this attempt, then the manifest ``_published/<layer>/<table>/<key>=<value>.json`` listing
   exactly them is written — one PUT, the atomic switch — then every other object of the partition
@@ -52,12 +53,27 @@ def _write_manifest(lake: Lake, rel: str, record: dict, run_id: str, files: list
 
 
 def _swap_local(lake: Lake, run_key: str, staged: str, final: str) -> list[str]:
-    """Directory swap. The intent marker, written before anything moves, tells a retry whose staged
-    folder is gone that it was moved in (finish) rather than never staged (publish empty)."""
+    """Directory swap: one atomic exchange of the staged and published folders where the OS has it
+    (readers see the old or the new folder, never none), else two renames.
+
+    Every published folder carries ``_run.json`` naming the run that staged it, so a retry can tell
+    a staged folder that is still its own (publish it) from the previous version an earlier attempt
+    already exchanged out (delete it). The intent marker, written before anything moves, tells a
+    retry whose staged folder is gone that it was moved in (finish) rather than never staged.
+    """
     trash = f"_trash/{safe_key(run_key)}/{final}"
     intent = f"_staging/{safe_key(run_key)}/_publish/{final}.json"
+    marker = f"{staged}/_run.json"
     if lake.exists(staged):
+        owner = lake.read_json(marker).get("run") if lake.exists(marker) else run_key
+        if owner != run_key:  # exchanged out by an earlier attempt: the previous version
+            lake.delete(staged)
+            return lake.files(final, ".parquet")
         lake.write_json(intent, {"staged": staged})
+        lake.write_json(marker, {"run": run_key})
+        if lake.exists(final) and lake.exchange(staged, final):
+            lake.delete(staged)
+            return lake.files(final, ".parquet")
     if lake.exists(staged) or not lake.exists(intent):
         if lake.exists(final):
             lake.delete(trash)

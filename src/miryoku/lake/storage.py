@@ -8,7 +8,11 @@ stays whole until every copy exists); ``publish`` builds its atomic switch on to
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import io
+import os
+import sys
 import json
 import re
 from dataclasses import dataclass
@@ -165,6 +169,28 @@ class Lake:
         if self.is_local:
             self.fs.create_dir(self.path(dst).rsplit("/", 1)[0], recursive=True)
         self.fs.copy_file(self.path(src), self.path(dst))
+
+    def exchange(self, a: str, b: str) -> bool:
+        """Swap two existing local folders in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+        Returns False where that is not available (another OS, an old kernel, S3) so callers fall back
+        to two renames; a reader never sees either path missing when it succeeds.
+        """
+        if not self.is_local or not sys.platform.startswith("linux"):
+            return False
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = getattr(libc, "renameat2", None)
+        if renameat2 is None:
+            return False
+        at_fdcwd, rename_exchange = -100, 2
+        result = renameat2(at_fdcwd, os.fsencode(self.path(a)), at_fdcwd, os.fsencode(self.path(b)),
+                           rename_exchange)
+        if result != 0:
+            err = ctypes.get_errno()
+            if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+                return False
+            raise OSError(err, os.strerror(err), self.path(a))
+        return True
 
     def move(self, src: str, dst: str) -> None:
         """Rename a file or folder. Locally one ``rename``; on S3 (no rename, and pyarrow's ``move``
