@@ -21,6 +21,8 @@ a retried publish converges on one complete version, nothing lost, nothing dupli
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 import uuid
 
 from miryoku.lake.storage import Lake, safe_key, table_name
@@ -43,8 +45,20 @@ def symlink_manifest_path(layer: str, table: str, value: str, key: str = "dt") -
     return f"_symlink/{layer}/{table_name(table)}/{key}={value}/manifest"
 
 
-def _read_manifest(lake: Lake, rel: str) -> dict | None:
-    return lake.read_json(rel) if lake.exists(rel) else None
+def _read_manifest(lake: Lake, rel: str, attempts: int = 5) -> dict | None:
+    """The manifest, or None. S3 serves a PUT whole, but an S3-compatible server backed by a plain
+    file system (S3Proxy's filesystem backend) can serve one while it is being written: a manifest
+    that does not parse is read again, briefly, before giving up."""
+    for attempt in range(attempts):
+        if not lake.exists(rel):
+            return None
+        try:
+            return json.loads(lake.read_bytes(rel))
+        except json.JSONDecodeError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None
 
 
 def _write_manifest(lake: Lake, rel: str, record: dict, run_id: str, files: list[str]) -> None:

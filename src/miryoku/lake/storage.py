@@ -13,6 +13,7 @@ import errno
 import io
 import os
 import sys
+import uuid
 import json
 import re
 from dataclasses import dataclass
@@ -128,11 +129,17 @@ class Lake:
         )
 
     def write_bytes(self, rel: str, data: bytes) -> None:
-        """One object PUT on S3 (all or nothing); no directory markers, S3 needs none."""
-        if self.is_local:
-            self.fs.create_dir(self.path(rel).rsplit("/", 1)[0], recursive=True)
-        with self.fs.open_output_stream(self.path(rel)) as out:
+        """One object PUT on S3 (all or nothing); no directory markers, S3 needs none. Locally a
+        temporary file renamed over the target, so a reader never sees a half-written file."""
+        if not self.is_local:
+            with self.fs.open_output_stream(self.path(rel)) as out:
+                out.write(data)
+            return
+        self.fs.create_dir(self.path(rel).rsplit("/", 1)[0], recursive=True)
+        tmp = f"{self.path(rel)}.{uuid.uuid4().hex}.tmp"
+        with self.fs.open_output_stream(tmp) as out:
             out.write(data)
+        self.fs.move(tmp, self.path(rel))
 
     def read_bytes(self, rel: str) -> bytes:
         with self.fs.open_input_stream(self.path(rel)) as src:
