@@ -54,7 +54,7 @@ def _read_manifest(lake: Lake, rel: str, attempts: int = 5) -> dict | None:
             return None
         try:
             return json.loads(lake.read_bytes(rel))
-        except json.JSONDecodeError:
+        except ValueError:  # a truncated body: not JSON, or cut inside a UTF-8 character
             if attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
@@ -190,7 +190,7 @@ def published_files(lake: Lake, layer: str, table: str, value: str, key: str = "
     """
     partition = f"{lake.table_dir(layer, table)}/{key}={value}"
     if lake.is_local:
-        return lake.files(partition, ".parquet")
+        return _local_files(lake, partition, manifest_path(layer, table, value, key))
     manifest = _read_manifest(lake, manifest_path(layer, table, value, key))
     if manifest is not None:
         return sorted(manifest["files"])
@@ -200,6 +200,20 @@ def published_files(lake: Lake, layer: str, table: str, value: str, key: str = "
         covered.append(f"{partition}/{rel.rsplit('/', 1)[1][:-len('.json')]}/")
     files += [f for f in lake.files(partition, ".parquet") if not f.startswith(tuple(covered))]
     return sorted(files)
+
+
+def _local_files(lake: Lake, partition: str, manifest: str, attempts: int = 5) -> list[str]:
+    """The partition folder's files. A listing that began in the previous version's folder just as
+    a publish exchanged and removed it comes back empty; when the manifest says the partition has
+    files, list again (the path now holds the new version)."""
+    for _ in range(attempts):
+        files = lake.files(partition, ".parquet")
+        if files:
+            return files
+        record = _read_manifest(lake, manifest)
+        if not record or not record.get("files"):
+            return files
+    return files
 
 
 def published_partitions(lake: Lake, layer: str, table: str) -> list[tuple[str, str]]:
