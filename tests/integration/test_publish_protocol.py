@@ -184,19 +184,21 @@ def test_s3_server_stopped_mid_publish_then_publish_retried(stop_at, monkeypatch
         assert lake.read_json(manifest_path("gold", "term_daily", D))["run_id"] == "r2"
 
 
-def test_readers_on_s3_see_one_complete_version_while_publishes_run(s3, monkeypatch):
-    s3.create_bucket("readers")
-    set_s3_env(monkeypatch, s3)
-    lake = Lake.from_settings("s3://readers/lake")
-    versions = [[[1, 2], [3]], [[4], [5, 6], [7, 8, 9]]]
-    complete = [sorted((tuple(r.values()) for p in v for r in gold_table(p).to_pylist()), key=repr) for v in versions]
-    stage(lake, "v0", versions[0])
+VERSIONS = [[[1, 2], [3]], [[4], [5, 6], [7, 8, 9]]]
+
+
+def poll_readers_while_publishing(lake: Lake, publishes: int) -> tuple[int, list[tuple], list[list[tuple]]]:
+    """Publish the two VERSIONS alternately in a thread while this thread reads the partition;
+    every read must be one complete version. Returns (complete reads, rows served at the end, versions)."""
+    complete = [sorted((tuple(r.values()) for p in v for r in gold_table(p).to_pylist()), key=repr)
+                for v in VERSIONS]
+    stage(lake, "v0", VERSIONS[0])
     publish(lake, "v0")
     done = threading.Event()
 
     def publisher():
-        for i in range(1, 9):
-            stage(lake, f"v{i}", versions[i % 2])
+        for i in range(1, publishes + 1):
+            stage(lake, f"v{i}", VERSIONS[i % 2])
             publish(lake, f"v{i}")
             clean_staging(lake, f"v{i}")
         done.set()
@@ -214,7 +216,14 @@ def test_readers_on_s3_see_one_complete_version_while_publishes_run(s3, monkeypa
         reads += 1
     thread.join()
     print(f"{reads} complete reads, {vanished} retried because a replaced file was deleted mid-read")
-    assert reads > 0 and served(lake)[1] == complete[0]
+    return reads, served(lake)[1], complete
+
+
+def test_readers_on_s3_see_one_complete_version_while_publishes_run(s3, monkeypatch):
+    s3.create_bucket("readers")
+    set_s3_env(monkeypatch, s3)
+    reads, final, complete = poll_readers_while_publishing(Lake.from_settings("s3://readers/lake"), 8)
+    assert reads > 0 and final == complete[0]
 
 
 # --- local folder: the directory swap -------------------------------------------------------------------
@@ -261,31 +270,8 @@ def test_local_exchange_crashed_before_removing_the_old_version_is_completed_by_
 
 
 def test_local_readers_never_find_the_partition_missing_while_publishes_run(lake):
-    versions = [[[1, 2], [3]], [[4], [5, 6], [7, 8, 9]]]
-    complete = [stage(lake, "v0", versions[0])]
-    publish(lake, "v0")
-    complete.append(sorted((tuple(r.values()) for p in versions[1] for r in gold_table(p).to_pylist()), key=repr))
-    done = threading.Event()
-
-    def publisher():
-        for i in range(1, 41):
-            stage(lake, f"v{i}", versions[i % 2])
-            publish(lake, f"v{i}")
-            clean_staging(lake, f"v{i}")
-        done.set()
-
-    thread = threading.Thread(target=publisher)
-    thread.start()
-    reads = 0
-    while not done.is_set():
-        try:
-            rows = served(lake)[1]
-        except OSError:  # the old version's files were removed while being read: read again
-            continue
-        assert rows in complete
-        reads += 1
-    thread.join()
-    assert reads > 0
+    reads, final, complete = poll_readers_while_publishing(lake, 40)
+    assert reads > 0 and final == complete[0]
 
 
 def test_local_swap_crashed_before_its_manifest_keeps_the_new_version_on_retry(lake, monkeypatch):
