@@ -12,13 +12,13 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from jobs.gold_category_daily import with_prefs
+from jobs.gold_daily import canonical
 
 
 def disaster_hourly(posts: DataFrame) -> DataFrame:
     flagged = posts.where(F.size("disaster_situations") > 0).withColumn(
         "situation", F.explode("disaster_situations")).withColumn("hour", F.date_trunc("hour", "posted_at"))
-    prefecture_rows = with_prefs(flagged).withColumn("muni_code", F.lit(None).cast("string"))
+    prefecture_rows = canonical(flagged).withColumn("pref_code", F.explode("prefs")).drop("prefs").withColumn("muni_code", F.lit(None).cast("string"))
     municipal_rows = (
         flagged.where(F.col("is_duplicate_of").isNull())
         .withColumn("muni_code", F.explode("muni_codes"))

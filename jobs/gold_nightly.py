@@ -1,9 +1,10 @@
-"""The nightly gold build: every daily and monthly gold table for the run's window, staged for the gate.
+"""The nightly gold build: product volumes with spikes, and the monthly tables, from daily partials.
 
-Reads the run's staged silver (gated, published later together with gold) for the window's days,
-and the published silver of the rest of each month the window touches, so monthly tables are
-complete months. Dictionaries (products, competitor groups, derived goods) come from
-``miryoku.text.products`` and travel to the executors as small broadcast DataFrames.
+The silver build already staged every gold *daily* table and the daily partials of the days it
+rebuilt (``jobs.gold_daily``). This job reads those partials — staged for the run's days, published
+for the other days of each touched month and the spike baseline — and stages
+``product_volume_daily_v1``, ``cooccurrence_monthly_v1`` and ``shipment_buzz_monthly_v1``. It never
+reads posts: its cost does not depend on how many days of the month are already in the lake.
 """
 
 from __future__ import annotations
@@ -13,19 +14,23 @@ from functools import reduce
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.common import date_range, job_args, output_window, shift
-from jobs.gold_category_daily import category_daily
-from jobs.gold_cooccurrence import ANCHORS_SCHEMA, cooccurrence
-from jobs.gold_product_volume import BASELINE_DAYS, PRODUCTS_SCHEMA, daily_mentions, product_volume_daily
-from jobs.gold_shipment_buzz import ITEM_TERMS_SCHEMA, shipment_buzz
-from jobs.gold_term_daily import term_daily
+from jobs.common import date_range, job_args, shift
+from jobs.gold_monthly import (
+    BASELINE_DAYS,
+    PRODUCTS_SCHEMA,
+    cooccurrence_monthly,
+    product_volume_daily,
+    shipment_buzz_monthly,
+)
 
-DAILY = ["term_daily", "category_daily", "product_volume_daily"]
-MONTHLY = ["cooccurrence_monthly", "shipment_buzz_monthly"]
-
-
-def months_of(window: list[str]) -> list[str]:
-    return sorted({d[:7] for d in window})
+PARTIALS = {
+    "pref_daily": "pref_code string, posts long",
+    "partial_product_mentions": "product string, posts long",
+    "partial_term_posts": "term string, posts long",
+    "partial_cooccurrence_pairs": "anchor_term string, pref_code string, co_term string, posts long",
+    "partial_anchor_posts": "anchor_term string, pref_code string, anchor_posts long, derived_posts long",
+    "partial_item_posts": "item string, pref_code string, posts long",
+}
 
 
 def month_days(month: str) -> list[str]:
@@ -34,88 +39,71 @@ def month_days(month: str) -> list[str]:
     return date_range(first, shift(next_month, -1))
 
 
-def dictionaries(spark: SparkSession) -> tuple[DataFrame, DataFrame, DataFrame]:
-    """(products, anchors, item_terms) from the analyst-edited product dictionary."""
-    from miryoku.text.products import derived_terms, product_table
+def products_frame(spark: SparkSession) -> DataFrame:
+    """Named products with their competitor group and origin (the group's own word is no competitor)."""
+    from miryoku.text.products import product_table
 
-    rows = product_table()
-    # competitor comparison is between named products; the group's own word and derived goods are not
-    products = spark.createDataFrame(
-        [(r["product"], r["product_group"], r.get("origin_pref_code") or None) for r in rows
+    return spark.createDataFrame(
+        [(r["product"], r["product_group"], r.get("origin_pref_code") or None) for r in product_table()
          if r.get("kind") == "product"], PRODUCTS_SCHEMA)
-    anchors = spark.createDataFrame(
-        [(a, d) for a, ds in derived_terms().items() for d in (ds or [None])], ANCHORS_SCHEMA)
-    item_terms = {(r["product_group"], r["product_group"]) for r in rows}
-    for r in rows:
-        names = [r["product"], *[a for a in str(r.get("aliases") or "").split("|") if a]]
-        item_terms |= {(r["product_group"], n) for n in names}
-    return products, anchors, spark.createDataFrame(sorted(item_terms), ITEM_TERMS_SCHEMA)
 
 
-def silver(spark: SparkSession, lake, run_id: str, table: str, days: list[str], window: list[str]) -> DataFrame | None:
-    """Silver rows of ``days``: this run's staged partitions for the window, published ones otherwise."""
+def read_partial(spark: SparkSession, lake, run_id: str, table: str, days: list[str],
+                 staged_days: set[str]) -> DataFrame:
+    """A gold daily table over ``days``: this run's staged partitions for its own days, published ones else."""
     from miryoku.lake.publish import published_files, staging_table
 
-    staged_root = staging_table(run_id, "silver", table)
-    files = [f for d in days if d in window for f in lake.files(f"{staged_root}/dt={d}", ".parquet")]
-    published = [f for d in days if d not in window for f in published_files(lake, "silver", table, d)]
+    staged_root = staging_table(run_id, "gold", table)
     frames = []
-    if files:
-        frames.append(spark.read.option("basePath", lake.spark_uri(staged_root)).parquet(
-            *[lake.spark_uri(f) for f in files]))
-    if published:
-        frames.append(spark.read.option("basePath", lake.spark_uri(lake.table_dir("silver", table))).parquet(
-            *[lake.spark_uri(f) for f in published]))
-    return reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames) if frames else None
+    for day in days:
+        files = (lake.files(f"{staged_root}/dt={day}", ".parquet") if day in staged_days
+                 else published_files(lake, "gold", table, day))
+        if files:
+            frames.append(spark.read.schema(PARTIALS[table]).parquet(*[lake.spark_uri(f) for f in files])
+                          .withColumn("dt", F.lit(day)))
+    if not frames:
+        return spark.createDataFrame([], PARTIALS[table] + ", dt string")
+    return reduce(DataFrame.unionByName, frames)
 
 
-def _stage(df: DataFrame, lake, run_id: str, table: str, key: str) -> int:
+def _stage(df: DataFrame, lake, run_id: str, table: str, key: str) -> None:
     from miryoku.lake.publish import staging_table
 
-    df = df.cache()
     staged = staging_table(run_id, "gold", table)
     lake.delete(staged)  # an earlier, killed attempt of this run may have left other partitions
     df.repartition(key).write.mode("overwrite").partitionBy(key).parquet(lake.spark_uri(staged))
-    rows = df.count()
-    df.unpersist()
-    return rows
 
 
 def run(spark: SparkSession, args) -> dict:
+    import time
+
     from miryoku.lake import Lake
+    from miryoku.lake.plan import read_plan
 
     lake = Lake.from_settings(args.lake)
-    window = output_window(args.date, lake.cfg.late_days)
-    months = months_of(window)
-    all_days = sorted({d for m in months for d in month_days(m)} | set(window))
-    posts = silver(spark, lake, args.run_id, "posts", all_days, window)
-    terms = silver(spark, lake, args.run_id, "post_terms", all_days, window)
-    stats: dict = {"window": window, "months": months}
-    if posts is None or terms is None:
-        return stats
-    posts, terms = posts.cache(), terms.cache()
-    products, anchors, item_terms = dictionaries(spark)
-    day_posts, day_terms = posts.where(F.col("dt").isin(window)), terms.where(F.col("dt").isin(window))
+    plan = read_plan(lake, args.run_id)
+    days, months = plan["days"], plan["months"]
+    own = set(days)
+    t0 = time.perf_counter()
+    history_days = sorted({h for d in days for h in date_range(shift(d, -BASELINE_DAYS), shift(d, -1))} - own)
+    mentions = read_partial(spark, lake, args.run_id, "partial_product_mentions", days, own)
+    history = read_partial(spark, lake, args.run_id, "partial_product_mentions", sorted(own | set(history_days)), own)
+    with_data = read_partial(spark, lake, args.run_id, "pref_daily", sorted(own | set(history_days)), own).where(
+        "pref_code = '00' and posts > 0").select("dt")
+    _stage(product_volume_daily(mentions, products_frame(spark), history, with_data), lake, args.run_id,
+           "product_volume_daily", "dt")
 
-    stats["term_daily"] = _stage(term_daily(day_posts, day_terms), lake, args.run_id, "term_daily", "dt")
-    stats["category_daily"] = _stage(category_daily(day_posts), lake, args.run_id, "category_daily", "dt")
-    history_days = date_range(shift(window[0], -BASELINE_DAYS), shift(window[0], -1))
-    history_posts = silver(spark, lake, args.run_id, "posts", history_days, window)
-    history = daily_mentions(history_posts, products) if history_posts is not None else \
-        spark.createDataFrame([], "dt string, product string, posts long")
-    volume = product_volume_daily(day_posts, products, history.select("dt", "product", "posts").unionByName(
-        daily_mentions(day_posts, products).select("dt", "product", "posts")))
-    stats["product_volume_daily"] = _stage(volume, lake, args.run_id, "product_volume_daily", "dt")
+    all_days = sorted({d for m in months for d in month_days(m)})
 
-    month_posts = posts.withColumn("month", F.substring("dt", 1, 7)).where(F.col("month").isin(months))
-    stats["cooccurrence_monthly"] = _stage(
-        cooccurrence(month_posts.drop("month"), terms, anchors), lake, args.run_id, "cooccurrence_monthly", "month")
-    shipments = _shipments(spark, lake, months)
-    buzz = shipment_buzz(shipments, month_posts.drop("month"), terms, item_terms).where(F.col("month").isin(months))
-    stats["shipment_buzz_monthly"] = _stage(buzz, lake, args.run_id, "shipment_buzz_monthly", "month")
-    posts.unpersist()
-    terms.unpersist()
-    return stats
+    def month(table: str) -> DataFrame:
+        return read_partial(spark, lake, args.run_id, table, all_days, own)
+
+    _stage(cooccurrence_monthly(month("partial_cooccurrence_pairs"), month("partial_anchor_posts"),
+                                month("partial_term_posts"), month("pref_daily")),
+           lake, args.run_id, "cooccurrence_monthly", "month")
+    buzz = shipment_buzz_monthly(_shipments(spark, lake, months), month("partial_item_posts"))
+    _stage(buzz.where(F.col("month").isin(months)), lake, args.run_id, "shipment_buzz_monthly", "month")
+    return {"days": days, "months": months, "seconds_gold": round(time.perf_counter() - t0, 3)}
 
 
 SHIPMENTS_SCHEMA = "item string, pref_code string, month string, quantity double, unit string"

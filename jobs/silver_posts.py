@@ -1,8 +1,17 @@
-"""bronze ``sns_posts_v1`` → silver ``posts_v1`` and ``post_terms_v1``.
+"""bronze ``sns_posts_v1`` → silver ``posts_v1`` / ``post_terms_v1`` and the gold daily aggregates.
 
-Transforms are pure DataFrame → DataFrame functions; ``run`` is the only edge that reads and
-writes. MeCab runs inside ``mapInArrow`` so each Python worker builds its own Tagger once
-(``miryoku.text.tokenizer.tagger`` is a per-process cache) — a Tagger cannot be pickled.
+Incremental: each bronze (date, source) folder is enriched — normalised, tokenized with MeCab, matched
+against the dictionaries — **once**, when it is published, into ``silver/posts_enriched_v1``, an
+internal table partitioned by the *post's* JST date with one folder per bronze origin
+(``dt=P/<bronze date>~<source>/``). A silver day P is then rebuilt from ``dt=P`` alone (every
+origin that ever brought a post dated P, late ones included), so re-running any date keeps the
+late posts a later run brought, and a night costs the day's data, not the lake's history.
+
+The day build keeps the per-post term arrays and computes, in the same Spark job, the gold daily
+tables and the daily partial aggregates that the monthly tables are summed from
+(``jobs.gold_daily``). Transforms are pure DataFrame → DataFrame functions; ``run`` is the edge.
+MeCab runs inside ``mapInArrow``: each Python worker builds its Tagger once (a Tagger cannot be
+pickled).
 """
 
 from __future__ import annotations
@@ -13,57 +22,70 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-from jobs.common import bronze_window, job_args, output_window, shift
+from jobs.common import job_args, shift
 
-NORMALIZED_SCHEMA = (
-    "source string, post_id string, created_at timestamp, text string, lang string, "
-    "fetched_at timestamp, bronze_dt string, text_norm string, pref_codes array<string>, "
-    "muni_codes array<string>, is_repost boolean"
-)
-ENRICHED_COLUMNS = ["post_id", "source", "created_at", "dt", "lang", "text_norm", "pref_codes", "muni_codes",
-                    "is_duplicate_of"]
 STRINGS = pa.list_(pa.string())
-TERMS_FIELD = pa.field("terms", pa.list_(pa.struct([
-    ("term", pa.string()), ("lemma", pa.string()), ("pos", pa.string()), ("n", pa.int32())])))
-ENRICH_IN_SCHEMA = (
-    "post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
-    "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string"
-)
-ENRICHED_SCHEMA = (
-    "post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
-    "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string, "
+TERMS_TYPE = pa.list_(pa.struct([("term", pa.string()), ("lemma", pa.string()), ("pos", pa.string()),
+                                 ("n", pa.int32())]))
+BRONZE_COLUMNS = ["source", "post_id", "created_at", "text", "lang", "author_key", "fetched_at", "checksum"]
+TEXT_COLUMNS = (
+    "text_norm string, pref_codes array<string>, muni_codes array<string>, is_repost boolean, "
     "terms array<struct<term: string, lemma: string, pos: string, n: int>>, categories array<string>, "
     "products array<string>, disaster_situations array<string>, disaster_emotions array<string>"
 )
+ENRICHED_SCHEMA = (
+    "source string, post_id string, created_at timestamp, dt string, lang string, author_key string, "
+    "fetched_at timestamp, checksum string, bronze_dt string, page string, " + TEXT_COLUMNS
+)
+POSTS_V1 = ["post_id", "source", "posted_at", "dt", "lang", "text_norm", "pref_codes", "muni_codes", "categories",
+            "products", "is_duplicate_of", "disaster_situations", "disaster_emotions"]
 
 
-def _normalize_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+def _enrich_batch(texts: list, langs: list) -> dict[str, list]:
     from miryoku.text.gazetteer import detect_places
     from miryoku.text.normalize import detect_lang, is_repost, normalize_text
+    from miryoku.text.products import products_of
+    from miryoku.text.taxonomy import categories_of, disaster_of
+    from miryoku.text.tokenizer import terms_of
 
-    for batch in batches:
-        # only the text crosses into Python objects; every other column passes through as Arrow
-        texts = batch.column("text").to_pylist()
-        langs = batch.column("lang").to_pylist()
-        norm = [normalize_text(t) for t in texts]
-        places = [detect_places(t) for t in norm]
-        new = {
-            "lang": pa.array([lang or detect_lang(t) for lang, t in zip(langs, texts, strict=True)], pa.string()),
-            "text_norm": pa.array(norm, pa.string()),
-            "pref_codes": pa.array([p for p, _ in places], STRINGS),
-            "muni_codes": pa.array([m for _, m in places], STRINGS),
-            "is_repost": pa.array([is_repost(t) for t in texts], pa.bool_()),
-        }
-        # the output's column order is NORMALIZED_SCHEMA's: input columns (lang replaced), then the new ones
-        names = [*batch.schema.names, *(n for n in new if n not in batch.schema.names)]
-        yield pa.RecordBatch.from_arrays([new[n] if n in new else batch.column(n)
-                                          for n in names], names=names)
+    out: dict[str, list] = {k: [] for k in ("lang", "text_norm", "pref_codes", "muni_codes", "is_repost", "terms",
+                                            "categories", "products", "disaster_situations", "disaster_emotions")}
+    for text, lang in zip(texts, langs, strict=True):
+        norm = normalize_text(text or "")
+        lang = lang or detect_lang(text or "")
+        prefs, munis = detect_places(norm)
+        found = terms_of(norm, lang)
+        disaster = disaster_of(norm, found)
+        for k, v in (("lang", lang), ("text_norm", norm), ("pref_codes", prefs), ("muni_codes", munis),
+                     ("is_repost", is_repost(text or "")), ("terms", found), ("categories", categories_of(norm, found)),
+                     ("products", products_of(norm)), ("disaster_situations", disaster["situations"]),
+                     ("disaster_emotions", disaster["emotions"])):
+            out[k].append(v)
+    return out
 
 
-def normalize_posts(bronze: DataFrame) -> DataFrame:
-    """NFKC text without URLs/mentions, language when the source gave none, places mentioned."""
-    cols = ["source", "post_id", "created_at", "text", "lang", "fetched_at", "bronze_dt"]
-    return bronze.select(*cols).mapInArrow(_normalize_batches, NORMALIZED_SCHEMA)
+def _text_columns(texts: list, langs: list) -> dict[str, pa.Array]:
+    """Everything silver derives from a post's text, in one pass per post (the tagger runs once)."""
+    out = _enrich_batch(texts, langs)
+    terms = [[{"term": t, "lemma": lemma, "pos": pos, "n": n} for t, lemma, pos, n in found]
+             for found in out["terms"]]
+    return {
+        "lang": pa.array(out["lang"], pa.string()),
+        "text_norm": pa.array(out["text_norm"], pa.string()),
+        "pref_codes": pa.array(out["pref_codes"], STRINGS),
+        "muni_codes": pa.array(out["muni_codes"], STRINGS),
+        "is_repost": pa.array(out["is_repost"], pa.bool_()),
+        "terms": pa.array(terms, TERMS_TYPE),
+        "categories": pa.array(out["categories"], STRINGS),
+        "products": pa.array(out["products"], STRINGS),
+        "disaster_situations": pa.array(out["disaster_situations"], STRINGS),
+        "disaster_emotions": pa.array(out["disaster_emotions"], STRINGS),
+    }
+
+
+_OUTPUT_NAMES = ["source", "post_id", "created_at", "dt", "lang", "author_key", "fetched_at", "checksum",
+                 "bronze_dt", "page", "text_norm", "pref_codes", "muni_codes", "is_repost", "terms", "categories",
+                 "products", "disaster_situations", "disaster_emotions"]
 
 
 def assign_jst_date(posts: DataFrame) -> DataFrame:
@@ -73,150 +95,273 @@ def assign_jst_date(posts: DataFrame) -> DataFrame:
     )
 
 
+def split_by_lateness(posts: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataFrame]:
+    """(kept, rejected) for the posts of bronze ``day``.
+
+    A post may be up to ``late_days`` late (it is merged into its own date's partition) or that many
+    days early (a clock ahead; the run of its own date publishes it). Older posts are quarantined as
+    ``late_beyond_lookback``, later ones as ``posted_in_future``.
+    """
+    lo, hi = shift(day, -late_days), shift(day, late_days)
+    kept = posts.where((F.col("dt") >= lo) & (F.col("dt") <= hi))
+    too_late = posts.where(F.col("dt") < lo).withColumn("reason", F.lit("late_beyond_lookback")).withColumn(
+        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", before the lookback start {lo}")))
+    too_early = posts.where(F.col("dt") > hi).withColumn("reason", F.lit("posted_in_future")).withColumn(
+        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", after {hi}")))
+    return kept, too_late.unionByName(too_early)
+
+
 def latest_fetch(posts: DataFrame) -> DataFrame:
-    """One row per (source, post_id): a post fetched again (next night, another page) counts once."""
-    w = Window.partitionBy("source", "post_id").orderBy(F.col("fetched_at").desc(), F.col("bronze_dt").desc())
+    """One row per (source, post_id): a post seen again (re-fetch, next night, another page) counts once.
+
+    Which copy wins is fixed, whatever the order Spark reads them in: the newest ``fetched_at``, then
+    the latest bronze date, then the highest page name, then the smallest payload checksum.
+    """
+    w = Window.partitionBy("source", "post_id").orderBy(
+        F.col("fetched_at").desc(), F.col("bronze_dt").desc(), F.col("page").desc(), F.col("checksum").asc())
     return posts.withColumn("_rank", F.row_number().over(w)).where("_rank = 1").drop("_rank")
 
 
-def split_by_window(posts: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataFrame]:
-    """(in the run's output window, rejected from bronze ``day`` as too late or too far ahead).
-
-    Posts of bronze ``day`` dated after ``day`` but within ``late_days`` are neither: the run for
-    their own date picks them up.
-    """
-    lo, hi = shift(day, -late_days), day
-    inside = posts.where((F.col("dt") >= lo) & (F.col("dt") <= hi))
-    newest = posts.where(F.col("bronze_dt") == day)
-    too_late = newest.where(F.col("dt") < lo).withColumn(
-        "reason", F.lit("late_beyond_lookback")).withColumn(
-        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", before the lookback start {lo}")))
-    too_early = newest.where(F.col("dt") > shift(day, late_days)).withColumn(
-        "reason", F.lit("posted_in_future")).withColumn(
-        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", after {shift(day, late_days)}")))
-    return inside, too_late.unionByName(too_early)
-
-
 def mark_duplicates(posts: DataFrame) -> DataFrame:
-    """Exact duplicates of the day (reposts, copy-paste) point at the earliest post with that text.
+    """``is_duplicate_of``: what a person would not count twice on one JST day.
 
-    Duplicates are kept (``is_duplicate_of`` set) so the raw volume stays auditable; term and gold
-    counts use canonical posts only. Duplicates are sought within one JST day so a partition's rows
-    depend on that day alone and re-runs reproduce them.
+    - a repost (``RT @…``, a boost) of a text points at the earliest original post with that text, or,
+      when the original is not in the lake, at the earliest repost of it (which stands for it);
+    - the same author posting the same text again points at that author's earliest such post;
+    - different people writing the same words are different posts. Posts without an author key are
+      never duplicates by text. Empty texts are never duplicates.
+    ``post_id`` becomes ``<source>:<id>``, unique across sources.
     """
     with_id = posts.withColumn("post_id", F.concat_ws(":", "source", "post_id"))
-    w = Window.partitionBy("dt", "text_norm").orderBy("created_at", "post_id")
-    first = F.first("post_id").over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow))
+    key = F.struct("created_at", "post_id")
+    group = Window.partitionBy("dt", "text_norm")
+    same_author = Window.partitionBy("dt", "text_norm", F.coalesce("author_key", "post_id"))
+    first_original = F.min(F.when(~F.col("is_repost"), key)).over(group)
+    first_repost = F.min(F.when(F.col("is_repost"), key)).over(group)
+    first_by_author = F.min(F.when(~F.col("is_repost"), key)).over(same_author)
+    target = F.when(F.col("is_repost"), F.coalesce(first_original, first_repost).getField("post_id")).otherwise(
+        F.when(F.col("author_key").isNotNull(), first_by_author.getField("post_id")))
     return with_id.withColumn(
-        "is_duplicate_of",
-        F.when((F.length("text_norm") > 0) & (first != F.col("post_id")), first),
-    )
+        "is_duplicate_of", F.when((F.length("text_norm") > 0) & (target != F.col("post_id")), target))
 
 
-def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    from miryoku.text.products import products_of
-    from miryoku.text.taxonomy import categories_of, disaster_of
-    from miryoku.text.tokenizer import terms_of
-
-    for batch in batches:
-        # only text and language cross into Python objects; other columns pass through as Arrow
-        terms, categories, products, situations, emotions = [], [], [], [], []
-        texts, langs = batch.column("text_norm").to_pylist(), batch.column("lang").to_pylist()
-        for text, lang in zip(texts, langs, strict=True):
-            found = terms_of(text, lang)
-            disaster = disaster_of(text, found)
-            terms.append([{"term": t, "lemma": lemma, "pos": pos, "n": n} for t, lemma, pos, n in found])
-            categories.append(categories_of(text, found))
-            products.append(products_of(text))
-            situations.append(disaster["situations"])
-            emotions.append(disaster["emotions"])
-        new = [pa.array(terms, TERMS_FIELD.type), pa.array(categories, STRINGS), pa.array(products, STRINGS),
-               pa.array(situations, STRINGS), pa.array(emotions, STRINGS)]
-        yield pa.RecordBatch.from_arrays(
-            [*batch.columns, *new],
-            names=[*batch.schema.names, "terms", "categories", "products", "disaster_situations",
-                   "disaster_emotions"])
+def build_day(enriched: DataFrame) -> DataFrame:
+    """Every enriched row of the day's partition → one row per post, duplicates marked, terms kept."""
+    return mark_duplicates(latest_fetch(enriched)).withColumnRenamed("created_at", "posted_at")
 
 
-def enrich(posts: DataFrame) -> DataFrame:
-    """Tokenize once per post and match the dictionaries on the same terms.
-
-    Terms (MeCab, or the English tokenizer for English posts), the leaflet's categories, product
-    names and disaster words are all derived in one pass so the tagger runs once per post.
-    """
-    return posts.select(*ENRICHED_COLUMNS).mapInArrow(_enrich_batches, ENRICHED_SCHEMA)
+def to_posts_v1(day: DataFrame) -> DataFrame:
+    return day.select(*POSTS_V1)
 
 
-def to_posts_v1(enriched: DataFrame) -> DataFrame:
-    return enriched.select(
-        "post_id", "source", F.col("created_at").alias("posted_at"), "dt", "lang", "text_norm",
-        "pref_codes", "muni_codes", "categories", "products", "is_duplicate_of",
-        "disaster_situations", "disaster_emotions",
-    )
-
-
-def post_terms(enriched: DataFrame) -> DataFrame:
+def post_terms(day: DataFrame) -> DataFrame:
     """One row per distinct term per canonical post (written base form, lemma, exact POS, count)."""
     return (
-        enriched.where(F.col("is_duplicate_of").isNull())
+        day.where(F.col("is_duplicate_of").isNull())
         .select("dt", "post_id", F.explode("terms").alias("t"))
         .select("dt", "post_id", "t.term", "t.lemma", "t.pos", "t.n")
     )
 
 
-def build(bronze: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataFrame, DataFrame]:
-    """(posts_v1, post_terms_v1, rejected) for the run's output window; posts_v1 is cached."""
-    normalized = assign_jst_date(latest_fetch(normalize_posts(bronze)))
-    inside, rejected = split_by_window(normalized, day, late_days)
-    enriched = enrich(mark_duplicates(inside)).cache()
-    return to_posts_v1(enriched), post_terms(enriched), rejected
-
-
-def read_bronze(spark: SparkSession, lake, day: str, late_days: int) -> DataFrame | None:
-    from miryoku.lake.publish import published_files
+# --- the edge: read bronze, enrich what is new, rebuild the touched days, stage for the gates -----------
+def _bronze_frame(spark: SparkSession, lake, pending) -> DataFrame | None:
+    from miryoku.lake.enriched import bronze_files
 
     frames = []
-    for bronze_dt in bronze_window(day, late_days):
-        files = published_files(lake, "bronze", "sns_posts", bronze_dt)
-        if files:
-            frame = spark.read.parquet(*[lake.spark_uri(f) for f in files])
-            frames.append(frame.withColumn("bronze_dt", F.lit(bronze_dt)))
+    for origin, _ in pending:
+        if files := bronze_files(lake, origin):
+            frame = spark.read.parquet(*[lake.spark_uri(f) for f in files]).select(*BRONZE_COLUMNS)
+            frames.append(frame.withColumn("bronze_dt", F.lit(origin.bronze_dt))
+                          .withColumn("origin", F.lit(origin.key)))
     if not frames:
         return None
     out = frames[0]
     for frame in frames[1:]:
-        out = out.unionByName(frame, allowMissingColumns=True)
+        out = out.unionByName(frame)
     return out
 
 
+def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days: int, pending) -> dict:
+    """Tokenize the bronze folders not yet enriched; publish their rows into the store by post date."""
+    import time
+
+    from miryoku.lake import enriched as store
+    from miryoku.lake.publish import publish_source, staging_table
+
+    stats = {"rows_in": 0, "rows_quarantined": 0, "enriched": 0, "tokenize_seconds": 0.0, "origins": []}
+    bronze = _bronze_frame(spark, lake, pending)
+    quarantine_dir = f"quarantine/posts_v1/dt={day}"
+    lake.delete(quarantine_dir)
+    if bronze is None:
+        return stats
+    dated = assign_jst_date(bronze)
+    lo, hi = F.date_sub(F.to_date("bronze_dt"), late_days), F.date_add(F.to_date("bronze_dt"), late_days)
+    in_range = (F.to_date("dt") >= lo) & (F.to_date("dt") <= hi)
+    staged = staging_table(run_id, "silver", store.TABLE)
+    lake.delete(staged)  # an earlier, killed attempt of this run may have left other partitions
+    parallelism = max(2, spark.sparkContext.defaultParallelism)
+    t0 = time.perf_counter()
+    (enrich(dated.where(in_range).repartition(parallelism * 2))
+     .write.mode("overwrite").partitionBy("dt", "origin").parquet(lake.spark_uri(staged)))
+    stats["tokenize_seconds"] = round(time.perf_counter() - t0, 3)
+    rejected = dated.where(~in_range).select(
+        F.when(F.to_date("dt") < lo, F.lit("late_beyond_lookback")).otherwise(F.lit("posted_in_future"))
+        .alias("reason"),
+        F.concat(F.lit("posted on "), F.col("dt"), F.lit(", bronze date "), F.col("bronze_dt"),
+                 F.lit(f", more than {late_days} day(s) apart")).alias("detail"),
+        "source", F.col("post_id").alias("location"), F.col("text").alias("raw"))
+    rejected.coalesce(1).write.mode("overwrite").json(lake.spark_uri(quarantine_dir))
+    quarantined = spark.read.schema("reason string").json(lake.spark_uri(quarantine_dir)).count()
+    if not quarantined:
+        lake.delete(quarantine_dir)
+    counts = {(r["dt"], r["origin"]) for r in _staged_partitions(lake, staged)}
+    stats["enriched"] = _rows_written(lake, staged)
+    for origin, version in pending:
+        old = store.load_watermark(lake, origin)
+        dates = sorted(d for d, o in counts if o == origin.key)
+        for post_dt in dates:
+            publish_source(lake, run_id, run_id, store.TABLE, post_dt, f"origin={origin.key}", layer="silver")
+        for gone in set(old.get("dates", [])) - set(dates):
+            store.drop_origin(lake, gone, origin)
+        store.save_watermark(lake, origin, {"bronze_version": version, "dates": sorted(set(dates) | set(
+            old.get("dates", []))), "current_dates": dates, "silver_run": None})
+        stats["origins"].append(origin.key)
+    stats["rows_quarantined"] = quarantined
+    stats["rows_in"] = stats["enriched"] + quarantined
+    lake.delete(staged)
+    return stats
+
+
+def _staged_partitions(lake, staged: str) -> list[dict]:
+    """(dt, origin) of every partition folder Spark wrote under ``staged``."""
+    out = []
+    for dt_dir in lake.listdir(staged):
+        if dt_dir.startswith("dt="):
+            out += [{"dt": dt_dir[3:], "origin": o[len("origin="):]}
+                    for o in lake.listdir(f"{staged}/{dt_dir}") if o.startswith("origin=")]
+    return out
+
+
+def enrich(bronze: DataFrame) -> DataFrame:
+    """Bronze rows with ``dt``, ``bronze_dt`` and ``origin`` → enriched rows (``origin`` kept)."""
+    pages = F.regexp_extract(F.input_file_name(), r"([^/]+)\.parquet$", 1)
+    prepared = bronze.withColumn("page", pages)
+    keep = prepared.select(*BRONZE_COLUMNS, "dt", "bronze_dt", "page", "origin")
+    return keep.mapInArrow(_enrich_batches, ENRICHED_SCHEMA + ", origin string")
+
+
+def _enrich_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    names = [*_OUTPUT_NAMES, "origin"]
+    for batch in batches:
+        # only text and language become Python objects; every other column passes through as Arrow
+        new = _text_columns(batch.column("text").to_pylist(), batch.column("lang").to_pylist())
+        yield pa.RecordBatch.from_arrays([new[n] if n in new else batch.column(n) for n in names], names=names)
+
+
+def touched_days(lake, day: str, late_days: int, enriched_now: list[str]) -> tuple[list[str], list]:
+    """The post dates this run rebuilds: ``day`` and every date ≤ ``day`` of an origin whose silver is
+    not yet published (enriched now, or left by a failed run); and those origins."""
+    from jobs.common import date_range
+    from miryoku.lake import enriched as store
+
+    days, origins = {day}, []
+    for origin in store.bronze_origins(lake, date_range(shift(day, -late_days), day)):
+        mark = store.load_watermark(lake, origin)
+        if mark and (mark.get("silver_run") is None or origin.key in enriched_now):
+            origins.append(origin)
+            days |= {d for d in mark.get("dates", []) if d <= day}
+    return sorted(days), origins
+
+
+def read_days(spark: SparkSession, lake, days: list[str]) -> DataFrame | None:
+    from miryoku.lake.enriched import TABLE
+    from miryoku.lake.publish import published_files
+
+    files = [f for d in days for f in published_files(lake, "silver", TABLE, d)]
+    if not files:
+        return None
+    return (spark.read.option("basePath", lake.spark_uri(lake.table_dir("silver", TABLE)))
+            .parquet(*[lake.spark_uri(f) for f in files]).drop("origin"))
+
+
 def run(spark: SparkSession, args) -> dict:
+    """Enrich new bronze, rebuild the touched silver days with their gold daily tables, stage them all."""
+    import time
+
+    from pyspark import StorageLevel
+
+    from jobs import gold_daily
+    from jobs.common import date_range
     from miryoku.lake import Lake
+    from miryoku.lake import enriched as store
+    from miryoku.lake.plan import write_plan
     from miryoku.lake.publish import staging_table
 
     lake = Lake.from_settings(args.lake)
     late = lake.cfg.late_days
-    bronze = read_bronze(spark, lake, args.date, late)
-    stats = {"window": output_window(args.date, late), "rows_in": 0, "posts": 0, "post_terms": 0,
-             "rows_quarantined": 0}
-    if bronze is None:
-        return stats
-    bronze = bronze.repartition(max(2, spark.sparkContext.defaultParallelism)).cache()
-    posts, terms, rejected = build(bronze, args.date, late)
-    for table, frame in (("posts", posts), ("post_terms", terms)):
-        staged = staging_table(args.run_id, "silver", table)
-        lake.delete(staged)  # an earlier, killed attempt of this run may have left other partitions
-        frame.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(lake.spark_uri(staged))
-    rejected = rejected.select("reason", "detail", "source", F.col("post_id").alias("location"),
-                               F.col("text").alias("raw")).cache()
-    quarantined = rejected.count()
-    quarantine_dir = f"quarantine/posts_v1/dt={args.date}"
-    lake.delete(quarantine_dir)
-    if quarantined:
-        rejected.coalesce(1).write.mode("overwrite").json(lake.spark_uri(quarantine_dir))
-    stats.update(rows_in=bronze.count(), posts=posts.count(), post_terms=terms.count(),
-                 rows_quarantined=quarantined, duplicates=posts.where("is_duplicate_of is not null").count())
+    t0 = time.perf_counter()
+    pending, _ = store.plan(lake, date_range(shift(args.date, -late), args.date))
+    stats = _enrich_pending(spark, lake, args.run_id, args.date, late, pending)
+    days, origins = touched_days(lake, args.date, late, stats["origins"])
+    stats.update(days=days, rebuilt_origins=[o.key for o in origins], posts=0, post_terms=0, duplicates=0)
+    enriched = read_days(spark, lake, days)
+    t1 = time.perf_counter()
+    outputs: dict[str, DataFrame] = {}
+    if enriched is not None:
+        day_rows = build_day(enriched).persist(StorageLevel.MEMORY_AND_DISK)
+        per_day = {r["dt"]: (r["posts"], r["dups"]) for r in day_rows.groupBy("dt").agg(
+            F.count(F.lit(1)).alias("posts"), F.count("is_duplicate_of").alias("dups")).collect()}
+        stats["posts"] = sum(p for p, _ in per_day.values())
+        stats["duplicates"] = sum(d for _, d in per_day.values())
+        stats["posts_per_day"] = {d: p for d, (p, _) in sorted(per_day.items())}
+        outputs["silver/posts"] = _spread(to_posts_v1(day_rows), per_day, 400_000)
+        outputs["silver/post_terms"] = _spread(post_terms(day_rows), per_day, 200_000)
+        names, anchors, items = gold_daily_dictionaries(spark)
+        for table, frame in gold_daily.daily_tables(day_rows, names, anchors, items).items():
+            outputs[f"gold/{table}"] = frame
+    for key, frame in outputs.items():
+        layer, table = key.split("/")
+        staged = staging_table(args.run_id, layer, table)
+        lake.delete(staged)
+        frame.write.mode("overwrite").partitionBy("dt").parquet(lake.spark_uri(staged))
+    stats["post_terms"] = _rows_written(lake, staging_table(args.run_id, "silver", "post_terms")) \
+        if outputs else 0
+    write_plan(lake, args.run_id, {"date": args.date, "days": days, "months": sorted({d[:7] for d in days}),
+                                   "origins": [o.key for o in origins],
+                                   "origin_refs": [[o.bronze_dt, o.source] for o in origins]})
     spark.catalog.clearCache()
+    stats.update(enrich_seconds=round(t1 - t0, 3), build_seconds=round(time.perf_counter() - t1, 3))
     return stats
+
+
+def _spread(frame: DataFrame, per_day: dict, rows_per_file: int) -> DataFrame:
+    """A handful of reasonably sized files per day: ``ceil(posts / rows_per_file)`` writers for each day."""
+    buckets = {d: max(1, -(-p // rows_per_file)) for d, (p, _) in per_day.items()}
+    if max(buckets.values(), default=1) == 1:
+        return frame.repartition("dt")
+    n = F.create_map(*[x for d, b in buckets.items() for x in (F.lit(d), F.lit(b))])
+    bucket = F.pmod(F.hash("post_id"), F.coalesce(n[F.col("dt")], F.lit(1)))
+    return frame.repartition("dt", bucket)
+
+
+def _rows_written(lake, staged: str) -> int:
+    """Rows of the Parquet files under ``staged``, from their footers (no data read)."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(lake.fs.open_input_file(lake.path(f))).metadata.num_rows
+               for f in lake.files(staged, ".parquet"))
+
+
+def gold_daily_dictionaries(spark: SparkSession) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """(place names, anchors, item terms) as small DataFrames broadcast to the executors."""
+    from jobs.gold_daily import ANCHORS_SCHEMA, ITEM_TERMS_SCHEMA, PLACE_NAMES_SCHEMA, item_terms, place_names
+    from miryoku.text.products import derived_terms
+
+    names = spark.createDataFrame([(n,) for n in sorted(place_names())], PLACE_NAMES_SCHEMA)
+    anchors = spark.createDataFrame(
+        [(a, d) for a, ds in derived_terms().items() for d in (ds or [None])], ANCHORS_SCHEMA)
+    items = spark.createDataFrame(sorted(item_terms()), ITEM_TERMS_SCHEMA)
+    return names, anchors, items
 
 
 def main(argv: list[str] | None = None) -> None:

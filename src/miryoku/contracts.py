@@ -29,7 +29,10 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("silver", "post_terms_v1", "dt", "one row per dt × post_id × term", (
         ("post_id", S), ("term", S), ("lemma", S), ("pos", S), ("n", "integer"))),
     Contract("gold", "term_daily_v1", "dt", "one row per dt × pref_code × term × lemma × pos", (
-        ("pref_code", S), ("term", S), ("lemma", S), ("pos", S), ("posts", L), ("occurrences", L))),
+        ("pref_code", S), ("term", S), ("lemma", S), ("pos", S), ("posts", L), ("occurrences", L),
+        ("is_place_name", B))),
+    Contract("gold", "pref_daily_v1", "dt", "one row per dt × pref_code (canonical posts naming it; '00' = all)", (
+        ("pref_code", S), ("posts", L))),
     Contract("gold", "category_daily_v1", "dt", "one row per dt × pref_code × category × subcategory", (
         ("pref_code", S), ("category", S), ("subcategory", S), ("posts", L))),
     Contract("gold", "product_volume_daily_v1", "dt", "one row per dt × product", (

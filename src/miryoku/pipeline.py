@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import json
 import logging
-
-import pyarrow as pa
+import time
 
 from miryoku.lake import Lake
 from miryoku.lake.publish import clean_staging, publish_partitions, publish_source, staging_table
 from miryoku.lake.runlog import record_step, summarize
 from miryoku.lake.storage import table_name
-from miryoku.quality.gate import GateFailed, validate_table
+from miryoku.quality.gate import GateFailed
 from miryoku.sources.base import FetchContext
 from miryoku.sources.registry import configured_sources, enabled_sources, ingestor_for
 
 log = logging.getLogger(__name__)
 
 SILVER_TABLES = [("posts", "dt"), ("post_terms", "dt")]
-GOLD_TABLES = [("term_daily", "dt"), ("category_daily", "dt"), ("product_volume_daily", "dt"),
+GOLD_TABLES = [("term_daily", "dt"), ("category_daily", "dt"), ("pref_daily", "dt"), ("product_volume_daily", "dt"),
                ("cooccurrence_monthly", "month"), ("shipment_buzz_monthly", "month")]
 
 
@@ -68,21 +67,50 @@ def sns_source_names(lake_root: str | None = None, requested: list[str] | None =
 def ingest(source: str, dt: str, run_id: str, lake_root: str | None = None) -> dict:
     lake = _lake(lake_root)
     options = configured_sources(lake.cfg.sources())[source]
+    t0 = time.perf_counter()
     stats = ingestor_for(options["kind"])(lake, FetchContext(dt, run_id), source, options)
-    record_step(lake, dt, run_id, f"ingest_{source}", **stats)
+    record_step(lake, dt, run_id, f"ingest_{source}", seconds=_since(t0), **stats)
     return stats
 
 
+SNS_TABLE = "sns_posts"
+DAILY_TABLES = [("silver", "posts"), ("silver", "post_terms"), ("gold", "term_daily"), ("gold", "category_daily"),
+                ("gold", "pref_daily"), ("gold", "product_volume_daily"), ("gold", "partial_product_mentions"),
+                ("gold", "partial_term_posts"), ("gold", "partial_cooccurrence_pairs"),
+                ("gold", "partial_anchor_posts"), ("gold", "partial_item_posts")]
+MONTHLY_TABLES = [("gold", "cooccurrence_monthly"), ("gold", "shipment_buzz_monthly")]
+GATED = {("silver", "posts"), ("silver", "post_terms"), ("gold", "term_daily"), ("gold", "category_daily"),
+         ("gold", "pref_daily"), ("gold", "product_volume_daily"), ("gold", "cooccurrence_monthly"),
+         ("gold", "shipment_buzz_monthly")}
+
+
+def _session(lake: Lake, app: str):
+    from miryoku.spark import get_session
+
+    return get_session(lake.cfg, app)
+
+
+def _since(t0: float) -> float:
+    return round(time.perf_counter() - t0, 3)
+
+
 def _gate_and_publish_bronze(lake: Lake, dt: str, run_id: str) -> tuple[dict, list[str]]:
+    from pyspark.sql import functions as F
+
+    from miryoku.quality.spark_gate import validate_partitions
+
     results, failures = {}, []
     for bronze_table in lake.listdir(f"_staging/{_key(run_id)}/bronze"):
         base = f"_staging/{_key(run_id)}/bronze/{bronze_table}/dt={dt}"
         for source in lake.listdir(base):
             if not lake.is_dir(f"{base}/{source}"):
                 continue
-            data = lake.read_parquet(f"{base}/{source}") if lake.files(f"{base}/{source}", ".parquet") else None
-            if data is not None:
-                outcome = validate_table(lake, f"bronze.{bronze_table}", data, dt, f"{run_id}-{source}")
+            files = lake.files(f"{base}/{source}", ".parquet")
+            if files:
+                spark = _session(lake, "gate_bronze")
+                data = spark.read.parquet(*[lake.spark_uri(f) for f in files]).withColumn("dt", F.lit(dt))
+                outcome = validate_partitions(lake, f"bronze.{bronze_table}", data, "dt", [dt],
+                                              f"{run_id}-{source}", source=source)[0]
                 results[f"{bronze_table}/{source}"] = {"success": outcome.success, "rows": outcome.rows}
                 if not outcome.success:
                     failures.append(outcome.describe())
@@ -93,9 +121,10 @@ def _gate_and_publish_bronze(lake: Lake, dt: str, run_id: str) -> tuple[dict, li
 
 def gate_bronze(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     """Validate each staged (table, source) of the date and publish the ones that pass."""
+    t0 = time.perf_counter()
     lake = _lake(lake_root)
     results, failures = _gate_and_publish_bronze(lake, dt, run_id)
-    record_step(lake, dt, run_id, "gate_bronze", success=not failures, tables=results)
+    record_step(lake, dt, run_id, "gate_bronze", seconds=_since(t0), success=not failures, tables=results)
     if failures:
         raise GateFailed("\n".join(failures))
     return results
@@ -108,12 +137,13 @@ def _spark_args(dt: str, run_id: str, lake_root: str | None):
 
 
 def build_silver(dt: str, run_id: str, lake_root: str | None = None) -> dict:
+    """Enrich new bronze once, rebuild the touched silver days and stage their gold daily tables."""
     from jobs import silver_posts
-    from miryoku.spark import get_session
 
+    t0 = time.perf_counter()
     lake = _lake(lake_root)
-    stats = silver_posts.run(get_session(lake.cfg, "silver_posts"), _spark_args(dt, run_id, lake_root))
-    record_step(lake, dt, run_id, "build_silver", **stats)
+    stats = silver_posts.run(_session(lake, "silver_posts"), _spark_args(dt, run_id, lake_root))
+    record_step(lake, dt, run_id, "build_silver", seconds=_since(t0), **stats)
     return stats
 
 
@@ -125,49 +155,75 @@ def conform_stats(dt: str, run_id: str, lake_root: str | None = None) -> dict:
 
 
 def build_gold(dt: str, run_id: str, lake_root: str | None = None) -> dict:
+    """Product volumes and the monthly tables from the daily partials (no post is read again)."""
     from jobs import gold_nightly
-    from miryoku.spark import get_session
 
+    t0 = time.perf_counter()
     lake = _lake(lake_root)
-    stats = gold_nightly.run(get_session(lake.cfg, "gold_nightly"), _spark_args(dt, run_id, lake_root))
-    record_step(lake, dt, run_id, "build_gold", **stats)
+    stats = gold_nightly.run(_session(lake, "gold_nightly"), _spark_args(dt, run_id, lake_root))
+    record_step(lake, dt, run_id, "build_gold", seconds=_since(t0), **stats)
     return stats
 
 
-def _window(lake: Lake, dt: str, key: str = "dt") -> list[str]:
-    from jobs.common import output_window
+def _parts(plan: dict, key: str) -> list[str]:
+    return plan["months"] if key == "month" else plan["days"]
 
-    days = output_window(dt, lake.cfg.late_days)
-    return days if key == "dt" else sorted({d[:7] for d in days})
+
+def _published_rows(lake: Lake, layer: str, table: str, part: str, key: str) -> int:
+    import pyarrow.parquet as pq
+
+    from miryoku.lake.publish import published_files
+
+    return sum(pq.ParquetFile(lake.fs.open_input_file(lake.path(f))).metadata.num_rows
+               for f in published_files(lake, layer, table, part, key))
 
 
 def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str, run_id: str,
-                 step: str | None = None, parts: list[str] | None = None) -> dict:
+                 step: str, parts: list[str] | None = None) -> dict:
+    """Validate the run's staged partitions of ``tables`` inside Spark; fail on any failed expectation,
+    and on a partition that would be published empty over a published one with rows."""
+    from pyspark.sql import functions as F
+
+    from miryoku.lake.plan import read_plan
+    from miryoku.quality.spark_gate import validate_partitions
+
+    t0 = time.perf_counter()
+    plan = read_plan(lake, run_id) if parts is None else None
+    spark = _session(lake, step)
     results, failures = {}, []
     for table, key in tables:
         staged = staging_table(run_id, layer, table)
-        for part in parts or _window(lake, dt, key):
-            rel = f"{staged}/{key}={part}"
-            if not lake.files(rel, ".parquet"):
-                continue
-            data = lake.read_parquet(rel)
-            data = data.append_column(key, pa.array([part] * data.num_rows, pa.string()))
-            outcome = validate_table(lake, f"{layer}.{table_name(table)}", data, part, run_id)
-            results[f"{table_name(table)}/{key}={part}"] = {"success": outcome.success, "rows": outcome.rows}
+        wanted = parts or _parts(plan, key)
+        files = lake.files(staged, ".parquet")
+        if files:
+            data = spark.read.option("basePath", lake.spark_uri(staged)).parquet(
+                *[lake.spark_uri(f) for f in files])
+        else:
+            data = spark.createDataFrame([], f"{key} string")
+        if key not in data.columns:
+            data = data.withColumn(key, F.lit(None).cast("string"))
+        for outcome, part in zip(validate_partitions(lake, f"{layer}.{table_name(table)}", data, key, wanted, run_id),
+                                 wanted, strict=True):
+            name = f"{table_name(table)}/{key}={part}"
+            results[name] = {"success": outcome.success, "rows": outcome.rows}
             if not outcome.success:
                 failures.append(outcome.describe())
-    record_step(lake, dt, run_id, step or f"gate_{layer}", success=not failures, tables=results)
+            elif outcome.rows == 0 and (old := _published_rows(lake, layer, table, part, key)):
+                results[name]["success"] = False
+                failures.append(f"gate {layer}.{table_name(table)} {key}={part}: FAILED: the run computed no rows; "
+                                f"publishing would replace {old} published rows with an empty partition")
+    record_step(lake, dt, run_id, step, seconds=_since(t0), success=not failures, tables=results)
     if failures:
         raise GateFailed("\n".join(failures))
     return results
 
 
 def gate_silver(dt: str, run_id: str, lake_root: str | None = None) -> dict:
-    return _gate_staged(_lake(lake_root), "silver", SILVER_TABLES, dt, run_id)
+    return _gate_staged(_lake(lake_root), "silver", SILVER_TABLES, dt, run_id, "gate_silver")
 
 
 def gate_gold(dt: str, run_id: str, lake_root: str | None = None) -> dict:
-    return _gate_staged(_lake(lake_root), "gold", GOLD_TABLES, dt, run_id)
+    return _gate_staged(_lake(lake_root), "gold", GOLD_TABLES, dt, run_id, "gate_gold")
 
 
 def build_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict:
@@ -193,15 +249,25 @@ def publish_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict
 
 
 def publish(dt: str, run_id: str, lake_root: str | None = None) -> dict:
-    """Swap the run's gated silver and gold partitions in together, then drop its staging."""
+    """Swap the run's gated silver and gold partitions in, mark their bronze origins done, drop staging."""
+    from miryoku.lake import enriched
+    from miryoku.lake.plan import read_plan
+
+    t0 = time.perf_counter()
     lake = _lake(lake_root)
+    plan = read_plan(lake, run_id)
     published = {}
-    for layer, tables in (("silver", SILVER_TABLES), ("gold", GOLD_TABLES)):
-        for table, key in tables:
-            published[f"{layer}.{table_name(table)}"] = publish_partitions(
-                lake, run_id, run_id, layer, table, _window(lake, dt, key), key)
+    for layer, table in DAILY_TABLES + MONTHLY_TABLES:
+        key = "month" if (layer, table) in MONTHLY_TABLES else "dt"
+        published[f"{layer}.{table_name(table)}"] = publish_partitions(
+            lake, run_id, run_id, layer, table, _parts(plan, key), key)
+    for bronze_dt, source in plan.get("origin_refs", []):
+        origin = enriched.Origin(bronze_dt, source)
+        mark = enriched.load_watermark(lake, origin)
+        if mark:
+            enriched.save_watermark(lake, origin, {**mark, "silver_run": run_id})
     clean_staging(lake, run_id)
-    record_step(lake, dt, run_id, "publish", partitions=published)
+    record_step(lake, dt, run_id, "publish", seconds=_since(t0), partitions=published)
     return published
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pyspark.sql import types as T
 from pyspark.testing import assertDataFrameEqual
 
 from jobs import silver_posts as job
@@ -13,111 +12,109 @@ from jobs import silver_posts as job
 pytestmark = pytest.mark.spark
 
 UTC = dt.UTC
-BRONZE = T.StructType([
-    T.StructField("source", T.StringType()), T.StructField("post_id", T.StringType()),
-    T.StructField("created_at", T.TimestampType()), T.StructField("text", T.StringType()),
-    T.StructField("lang", T.StringType()), T.StructField("fetched_at", T.TimestampType()),
-    T.StructField("bronze_dt", T.StringType()),
-])
 FETCHED = dt.datetime(2026, 1, 3, 1, 0, tzinfo=UTC)
-
-
-def bronze(spark, rows):
-    return spark.createDataFrame(rows, BRONZE)
+BRONZE = ("source string, post_id string, created_at timestamp, text string, lang string, author_key string, "
+          "fetched_at timestamp, checksum string, bronze_dt string, origin string")
 
 
 def ts(*args):
     return dt.datetime(*args, tzinfo=UTC)
 
 
+def bronze(spark, rows):
+    return job.assign_jst_date(spark.createDataFrame(rows, BRONZE))
+
+
+def b(pid, text, at=None, lang="ja", author="k1", fetched=FETCHED, checksum="c", day="2026-01-02", source="s"):
+    return (source, pid, at or ts(2026, 1, 2, 1), text, lang, author, fetched, checksum, day, f"{day}_{source}")
+
+
 def test_jst_date_of_a_post_at_2330_utc_is_the_next_day(spark):
-    df = bronze(spark, [("s", "1", ts(2026, 1, 1, 23, 30), "t", "ja", FETCHED, "2026-01-02"),
-                        ("s", "2", ts(2026, 1, 1, 14, 59), "t", "ja", FETCHED, "2026-01-01")])
-    out = job.assign_jst_date(df).select("post_id", "dt")
-    assertDataFrameEqual(out, [("1", "2026-01-02"), ("2", "2026-01-01")])
+    out = bronze(spark, [b("1", "t", at=ts(2026, 1, 1, 23, 30)), b("2", "t", at=ts(2026, 1, 1, 14, 59))])
+    assertDataFrameEqual(out.select("post_id", "dt"), [("1", "2026-01-02"), ("2", "2026-01-01")])
 
 
-def test_normalize_posts_strips_urls_and_detects_prefectures_and_language(spark):
-    df = bronze(spark, [
-        ("s", "1", ts(2026, 1, 2, 1), "RT @abc: 青森のりんご https://t.example/x", None, FETCHED, "2026-01-02"),
-        ("s", "2", ts(2026, 1, 2, 1), "Visited Saga and Tokyo!", None, FETCHED, "2026-01-02"),
-        ("s", "3", ts(2026, 1, 2, 1), "ｉｃｈｉｇｏ　大好き", "ja", FETCHED, "2026-01-02"),
-    ])
-    out = job.normalize_posts(df).select("post_id", "text_norm", "lang", "pref_codes", "is_repost")
-    assertDataFrameEqual(out, [
-        ("1", "青森のりんご", "ja", ["02"], True),
-        ("2", "Visited Saga and Tokyo!", "en", ["13", "41"], False),
-        ("3", "ichigo 大好き", "ja", [], False),
-    ])
+def test_enrich_normalises_detects_places_and_language_and_tokenizes_once(spark):
+    out = job.enrich(bronze(spark, [
+        b("1", "RT @abc: 青森のりんご、りんごを食べた https://t.example/x", lang=None),
+        b("2", "Visited Saga and Tokyo!", lang=None),
+        b("3", "ｉｃｈｉｇｏ　大好き"),
+    ]))
+    rows = {r.post_id: r for r in out.collect()}
+    assert (rows["1"].text_norm, rows["1"].lang, rows["1"].pref_codes, rows["1"].is_repost) == (
+        "青森のりんご、りんごを食べた", "ja", ["02"], True)
+    assert (rows["2"].lang, rows["2"].pref_codes, rows["2"].is_repost) == ("en", ["13", "41"], False)
+    assert (rows["3"].text_norm, rows["3"].pref_codes) == ("ichigo 大好き", [])
+    terms = {(t.term, t.lemma, t.pos, t.n) for t in rows["1"].terms}
+    assert {("青森", "アオモリ", "名詞", 1), ("りんご", "林檎", "名詞", 2), ("食べる", "食べる", "動詞", 1)} <= terms
+    assert rows["1"].origin == "2026-01-02_s" and rows["1"].bronze_dt == "2026-01-02"
 
 
-def test_latest_fetch_keeps_one_row_per_source_post(spark):
-    df = bronze(spark, [
-        ("s", "1", ts(2026, 1, 2, 1), "old", "ja", ts(2026, 1, 2, 16), "2026-01-02"),
-        ("s", "1", ts(2026, 1, 2, 1), "edited", "ja", ts(2026, 1, 3, 16), "2026-01-03"),
-        ("other", "1", ts(2026, 1, 2, 1), "same id, other source", "ja", FETCHED, "2026-01-02"),
-    ])
-    out = job.latest_fetch(df).select("source", "post_id", "text")
-    assertDataFrameEqual(out, [("s", "1", "edited"), ("other", "1", "same id, other source")])
+def test_enrich_matches_categories_products_and_disaster_words(spark):
+    out = {r.post_id: r for r in job.enrich(bronze(spark, [
+        b("1", "佐賀のいちごがうまかった"), b("2", "大雨で浸水、通行止めだ。やばい")])).collect()}
+    assert "観光/食べる" in out["1"].categories
+    assert out["1"].products == ["いちご"]
+    assert {"雨", "浸水", "通行止"} <= set(out["2"].disaster_situations)
+    assert out["2"].disaster_emotions
 
 
-def test_exact_duplicates_point_at_the_earliest_post_of_the_day(spark):
-    schema = "source string, post_id string, created_at timestamp, dt string, text_norm string"
+LATEST = ("source string, post_id string, dt string, text_norm string, fetched_at timestamp, bronze_dt string, "
+          "page string, checksum string")
+
+
+def test_latest_fetch_keeps_one_row_per_source_post_with_a_fixed_tie_break(spark):
+    rows = [
+        ("s", "1", "2026-01-02", "old", ts(2026, 1, 2, 16), "2026-01-02", "page-00000", "a"),
+        ("s", "1", "2026-01-02", "edited", ts(2026, 1, 3, 16), "2026-01-03", "page-00000", "b"),
+        ("other", "1", "2026-01-02", "same id, other source", FETCHED, "2026-01-02", "page-00000", "c"),
+        # same id, same fetch time: the later bronze date, then the higher page, then the smaller checksum wins
+        ("t", "7", "2026-01-02", "page 1", FETCHED, "2026-01-02", "page-00001", "z"),
+        ("t", "7", "2026-01-02", "page 2", FETCHED, "2026-01-02", "page-00002", "y"),
+        ("t", "8", "2026-01-02", "checksum b", FETCHED, "2026-01-02", "page-00001", "b"),
+        ("t", "8", "2026-01-02", "checksum a", FETCHED, "2026-01-02", "page-00001", "a"),
+    ]
+    for order in (rows, rows[::-1]):
+        out = job.latest_fetch(spark.createDataFrame(order, LATEST).repartition(3)).select("source", "post_id",
+                                                                                           "text_norm")
+        assertDataFrameEqual(out, [("s", "1", "edited"), ("other", "1", "same id, other source"),
+                                   ("t", "7", "page 2"), ("t", "8", "checksum a")])
+
+
+DUPS = "source string, post_id string, created_at timestamp, dt string, text_norm string, author_key string, " \
+       "is_repost boolean"
+
+
+def test_a_duplicate_is_the_same_author_again_or_a_repost_never_another_persons_same_words(spark):
+    t = ts(2026, 1, 2, 1)
     df = spark.createDataFrame([
-        ("a", "1", ts(2026, 1, 2, 2), "2026-01-02", "佐賀の城"),
-        ("b", "9", ts(2026, 1, 2, 1), "2026-01-02", "佐賀の城"),
-        ("a", "2", ts(2026, 1, 2, 3), "2026-01-02", "佐賀の城"),
-        ("a", "3", ts(2026, 1, 3, 3), "2026-01-03", "佐賀の城"),  # another day: canonical there
-        ("a", "4", ts(2026, 1, 2, 3), "2026-01-02", ""),  # empty text is never a duplicate
-        ("a", "5", ts(2026, 1, 2, 4), "2026-01-02", ""),
-    ], schema)
+        ("a", "1", t, "2026-01-02", "温泉最高", "alice", False),
+        ("a", "2", ts(2026, 1, 2, 2), "温泉最高", "bob", False),     # another person: counted
+        ("a", "3", ts(2026, 1, 2, 3), "温泉最高", "carol", False),   # a third person: counted
+        ("a", "4", ts(2026, 1, 2, 4), "温泉最高", "alice", False),   # alice again: duplicate of her first
+        ("a", "5", ts(2026, 1, 2, 5), "温泉最高", "dave", True),     # a repost: duplicate of the earliest original
+        ("a", "6", ts(2026, 1, 2, 6), "城がきれい", "erin", True),   # reposts of an original not in the lake:
+        ("a", "7", ts(2026, 1, 2, 7), "城がきれい", "fred", True),   # the first stands for it
+        ("a", "8", ts(2026, 1, 3, 3), "温泉最高", "alice", False),   # another day: canonical there
+        ("a", "9", t, "2026-01-02", "", "alice", False),             # empty text is never a duplicate
+        ("a", "10", t, "2026-01-02", "", "alice", False),
+        ("b", "1", t, "2026-01-02", "同じ文", None, False),          # no author key: never a duplicate by text
+        ("b", "2", t, "2026-01-02", "同じ文", None, False),
+    ], DUPS).withColumn("dt", job.F.date_format(job.F.from_utc_timestamp("created_at", "Asia/Tokyo"), "yyyy-MM-dd"))
     out = job.mark_duplicates(df).select("post_id", "is_duplicate_of")
     assertDataFrameEqual(out, [
-        ("a:1", "b:9"), ("b:9", None), ("a:2", "b:9"), ("a:3", None), ("a:4", None), ("a:5", None)])
-
-
-def test_window_split_quarantines_too_late_and_future_posts_of_the_newest_bronze(spark):
-    schema = "post_id string, dt string, bronze_dt string"
-    df = spark.createDataFrame([
-        ("in-d", "2026-01-10", "2026-01-10"),
-        ("in-d-1", "2026-01-09", "2026-01-10"),
-        ("late", "2026-01-05", "2026-01-10"),
-        ("next-day", "2026-01-11", "2026-01-10"),   # picked up by the run for 01-11
-        ("future", "2026-01-20", "2026-01-10"),
-        ("old-bronze", "2026-01-05", "2026-01-08"),  # handled by the run for 01-08 already
-    ], schema)
-    inside, rejected = job.split_by_window(df, "2026-01-10", 1)
-    assertDataFrameEqual(inside.select("post_id"), [("in-d",), ("in-d-1",)])
-    assertDataFrameEqual(rejected.select("post_id", "reason"),
-                         [("late", "late_beyond_lookback"), ("future", "posted_in_future")])
-
-
-ENRICH_IN = ("post_id string, source string, created_at timestamp, dt string, lang string, text_norm string, "
-             "pref_codes array<string>, muni_codes array<string>, is_duplicate_of string")
+        ("a:1", None), ("a:2", None), ("a:3", None), ("a:4", "a:1"), ("a:5", "a:1"), ("a:6", None),
+        ("a:7", "a:6"), ("a:8", None), ("a:9", None), ("a:10", None), ("b:1", None), ("b:2", None)])
+    canonical = job.mark_duplicates(df).where("is_duplicate_of is null and text_norm = '温泉最高' and dt = '2026-01-02'")
+    assert canonical.count() == 3  # identical texts by three authors count 3; a repost counts once
 
 
 def test_post_terms_one_row_per_distinct_term_of_canonical_posts(spark):
-    at = ts(2026, 1, 2, 3)
-    posts = spark.createDataFrame([
-        ("s:1", "s", at, "2026-01-02", "ja", "青森のりんご、りんごを食べた", ["02"], [], None),
-        ("s:2", "s", at, "2026-01-02", "ja", "青森のりんご、りんごを食べた", ["02"], [], "s:1"),
-    ], ENRICH_IN)
-    out = job.post_terms(job.enrich(posts))
+    rows = job.enrich(bronze(spark, [b("1", "青森のりんご、りんごを食べた", author="a"),
+                                     b("2", "青森のりんご、りんごを食べた", author="a")]))
+    out = job.post_terms(job.build_day(rows))
     assertDataFrameEqual(out, [
         ("2026-01-02", "s:1", "青森", "アオモリ", "名詞", 1),
         ("2026-01-02", "s:1", "りんご", "林檎", "名詞", 2),
         ("2026-01-02", "s:1", "食べる", "食べる", "動詞", 1),
     ])
-
-
-def test_enrich_matches_categories_products_and_disaster_words(spark):
-    at = ts(2026, 1, 2, 3)
-    posts = spark.createDataFrame([
-        ("s:1", "s", at, "2026-01-02", "ja", "佐賀のいちごがうまかった", ["41"], [], None),
-        ("s:2", "s", at, "2026-01-02", "ja", "大雨で浸水、通行止めだ。やばい", [], [], None),
-    ], ENRICH_IN)
-    out = {r.post_id: r for r in job.enrich(posts).collect()}
-    assert "観光/食べる" in out["s:1"].categories
-    assert out["s:1"].products == ["いちご"]
-    assert {"雨", "浸水", "通行止"} <= set(out["s:2"].disaster_situations)
-    assert out["s:2"].disaster_emotions

@@ -36,8 +36,8 @@ def manifest_path(layer: str, table: str, dt_value: str, key: str = "dt") -> str
     return f"_published/{layer}/{table_name(table)}/{key}={dt_value}.json"
 
 
-def source_manifest_path(table: str, dt_value: str, source: str) -> str:
-    return f"_published/bronze/{table_name(table)}/dt={dt_value}/{safe_key(source)}.json"
+def source_manifest_path(table: str, dt_value: str, source: str, layer: str = "bronze") -> str:
+    return f"_published/{layer}/{table_name(table)}/dt={dt_value}/{safe_key(source)}.json"
 
 
 def symlink_manifest_path(layer: str, table: str, value: str, key: str = "dt") -> str:
@@ -157,16 +157,18 @@ def publish_partitions(
     return published
 
 
-def publish_source(lake: Lake, run_key: str, run_id: str, table: str, dt_value: str, source: str) -> int:
-    """Publish one source's staged bronze folder for ``dt``; returns its file count.
+def publish_source(lake: Lake, run_key: str, run_id: str, table: str, dt_value: str, source: str,
+                   layer: str = "bronze") -> int:
+    """Publish one source's staged folder of partition ``dt``; returns its file count.
 
     Bronze is per (date, source): re-running one source for a date replaces only that source's files.
+    The enriched-posts store uses the same layout with one folder per bronze origin.
     """
-    staged = f"{staging_table(run_key, 'bronze', table)}/dt={dt_value}/{safe_key(source)}"
-    final = f"{lake.partition_dir('bronze', table, dt_value)}/{safe_key(source)}"
-    record = {"table": f"bronze.{table_name(table)}", "dt": dt_value, "source": source}
+    staged = f"{staging_table(run_key, layer, table)}/dt={dt_value}/{safe_key(source)}"
+    final = f"{lake.partition_dir(layer, table, dt_value)}/{safe_key(source)}"
+    record = {"table": f"{layer}.{table_name(table)}", "dt": dt_value, "source": source}
     return len(_publish(lake, run_key, run_id, staged, final,
-                        source_manifest_path(table, dt_value, source), record))
+                        source_manifest_path(table, dt_value, source, layer), record))
 
 
 def publish_file(lake: Lake, staged: str, final: str) -> None:

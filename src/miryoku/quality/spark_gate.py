@@ -1,0 +1,202 @@
+"""The gate inside Spark: a table's Great Expectations suite evaluated as Spark aggregates.
+
+Silver and gold partitions are far too large to bring to the driver (``toPandas`` of a million posts
+is gigabytes), and GX's own Spark execution engine runs several Spark jobs per expectation. This
+module compiles each expectation of the same GX 1.x suite files (``expectations/<layer>.<table>.json``)
+into an unexpected-row count and evaluates all of them, for every partition of a staged table, in
+one aggregation job (plus one per uniqueness expectation); only counts and, for failing
+expectations, a few example values reach the driver. Semantics follow GX's: column-map expectations
+ignore nulls except ``not_be_null``; ``mostly`` is the share of non-null rows that must pass;
+pair expectations skip rows where both values are null. ``tests/integration/test_spark_gate_gx.py``
+checks that this and GX's pandas validation agree on the same rows.
+
+A suite using an expectation type not listed in ``SUPPORTED`` is refused when loaded, never
+silently passed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from miryoku.lake.storage import Lake, safe_key
+from miryoku.quality.gate import GateResult
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = 5
+MAP_TYPES = {
+    "expect_column_values_to_not_be_null", "expect_column_values_to_be_in_set",
+    "expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex",
+    "expect_column_values_to_be_between", "expect_column_value_lengths_to_be_between",
+    "expect_column_pair_values_a_to_be_greater_than_b",
+}
+UNIQUE_TYPES = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
+TABLE_TYPES = {"expect_table_columns_to_match_set", "expect_table_row_count_to_be_between"}
+SUPPORTED = MAP_TYPES | UNIQUE_TYPES | TABLE_TYPES
+
+
+class UnsupportedExpectation(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Expectation:
+    type: str
+    kwargs: dict
+
+    @property
+    def mostly(self) -> float:
+        return float(self.kwargs.get("mostly", 1.0))
+
+
+def load_expectations(expectations_dir: str, suite_name: str) -> list[Expectation]:
+    import os
+
+    with open(os.path.join(expectations_dir, f"{suite_name}.json"), encoding="utf-8") as fh:
+        spec = json.load(fh)
+    out = []
+    for e in spec["expectations"]:
+        if e["type"] not in SUPPORTED:
+            raise UnsupportedExpectation(f"{suite_name}: {e['type']} is not evaluated in Spark (miryoku.quality."
+                                         f"spark_gate.SUPPORTED); add it there or validate this table with pandas")
+        out.append(Expectation(e["type"], {k: v for k, v in e["kwargs"].items()}))
+    return out
+
+
+def _between(value: Column, kw: dict) -> Column:
+    """True where ``value`` is outside [min_value, max_value] (strict bounds honoured)."""
+    bad = F.lit(False)
+    if kw.get("min_value") is not None:
+        bad = bad | (value <= F.lit(kw["min_value"]) if kw.get("strict_min") else value < F.lit(kw["min_value"]))
+    if kw.get("max_value") is not None:
+        bad = bad | (value >= F.lit(kw["max_value"]) if kw.get("strict_max") else value > F.lit(kw["max_value"]))
+    return bad
+
+
+def unexpected(e: Expectation) -> tuple[Column, Column]:
+    """(row is unexpected, row is in the expectation's domain) for a column-map expectation."""
+    kw = e.kwargs
+    if e.type == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = F.col(kw["column_A"]), F.col(kw["column_B"])
+        domain = a.isNotNull() | b.isNotNull()
+        ok = (a >= b) if kw.get("or_equal") else (a > b)
+        return domain & ~F.coalesce(ok, F.lit(False)), domain
+    col = F.col(kw["column"])
+    if e.type == "expect_column_values_to_not_be_null":
+        return col.isNull(), F.lit(True)
+    domain = col.isNotNull()
+    if e.type == "expect_column_values_to_be_in_set":
+        bad = ~col.isin(list(kw["value_set"]))
+    elif e.type == "expect_column_values_to_match_regex":
+        bad = ~col.rlike(kw["regex"])
+    elif e.type == "expect_column_values_to_not_match_regex":
+        bad = col.rlike(kw["regex"])
+    elif e.type == "expect_column_values_to_be_between":
+        bad = _between(col, kw)
+    elif e.type == "expect_column_value_lengths_to_be_between":
+        bad = _between(F.length(col), kw)
+    else:  # pragma: no cover - guarded by load_expectations
+        raise UnsupportedExpectation(e.type)
+    return domain & bad, domain
+
+
+def _unique_columns(e: Expectation) -> list[str]:
+    return [e.kwargs["column"]] if e.type == "expect_column_values_to_be_unique" else list(e.kwargs["column_list"])
+
+
+def _examples(df: DataFrame, e: Expectation, part_col: str, part: str) -> list:
+    rows = df.where(F.col(part_col) == part)
+    if e.type in UNIQUE_TYPES:
+        cols = _unique_columns(e)
+        dup = rows.groupBy(*cols).count().where("count > 1").limit(EXAMPLES).collect()
+        return [r[0] if len(cols) == 1 else list(r[:len(cols)]) for r in dup]
+    bad, _ = unexpected(e)
+    cols = [e.kwargs["column"]] if "column" in e.kwargs else [e.kwargs["column_A"], e.kwargs["column_B"]]
+    got = rows.where(bad).select(*cols).limit(EXAMPLES).collect()
+    return [r[0] if len(cols) == 1 else list(r) for r in got]
+
+
+def evaluate(df: DataFrame, expectations: list[Expectation], part_col: str) -> dict[str, list[dict]]:
+    """Per partition value of ``part_col``: one result per expectation (GX's result fields)."""
+    aggs = [F.count(F.lit(1)).alias("_rows")]
+    maps = [e for e in expectations if e.type in MAP_TYPES]
+    for i, e in enumerate(maps):
+        bad, domain = unexpected(e)
+        aggs += [F.sum(bad.cast("long")).alias(f"_u{i}"), F.sum(domain.cast("long")).alias(f"_d{i}")]
+    counts = {r[part_col]: r.asDict() for r in df.groupBy(part_col).agg(*aggs).collect()}
+    uniques = {}
+    for j, e in enumerate(e for e in expectations if e.type in UNIQUE_TYPES):
+        cols = _unique_columns(e)
+        present = F.lit(False)
+        for c in cols:
+            present = present | F.col(c).isNotNull()
+        grouped = df.where(present).groupBy(part_col, *cols).agg(F.count(F.lit(1)).alias("n"))
+        uniques[j] = {r[part_col]: (r["u"] or 0, r["d"] or 0) for r in grouped.groupBy(part_col).agg(
+            F.sum(F.when(F.col("n") > 1, F.col("n"))).alias("u"), F.sum("n").alias("d")).collect()}
+    out: dict[str, list[dict]] = {}
+    for part, c in counts.items():
+        results, m, u = [], 0, 0
+        for e in expectations:
+            if e.type in MAP_TYPES:
+                n_bad, n_domain = c[f"_u{m}"] or 0, c[f"_d{m}"] or 0
+                m += 1
+            elif e.type in UNIQUE_TYPES:
+                n_bad, n_domain = uniques[u].get(part, (0, 0))
+                u += 1
+            else:
+                results.append(_table_result(e, df.columns, c["_rows"]))
+                continue
+            share = n_bad / n_domain if n_domain else 0.0
+            results.append({"type": e.type, "kwargs": e.kwargs, "success": share <= 1 - e.mostly + 1e-12,
+                            "element_count": c["_rows"], "unexpected_count": int(n_bad),
+                            "unexpected_percent": round(100 * share, 6)})
+        out[part] = results
+    return out
+
+
+def _table_result(e: Expectation, columns: list[str], rows: int) -> dict:
+    kw = e.kwargs
+    if e.type == "expect_table_columns_to_match_set":
+        want, have = set(kw["column_set"]), set(columns)
+        ok = want <= have if not kw.get("exact_match", True) else want == have
+        return {"type": e.type, "kwargs": kw, "success": ok, "observed_value": sorted(have),
+                "missing": sorted(want - have), "unexpected_count": None}
+    low, high = kw.get("min_value"), kw.get("max_value")
+    ok = (low is None or rows >= low) and (high is None or rows <= high)
+    return {"type": e.type, "kwargs": kw, "success": ok, "observed_value": rows, "unexpected_count": None}
+
+
+def validate_partitions(lake: Lake, suite_name: str, df: DataFrame, part_col: str, parts: list[str],
+                        run_id: str, source: str | None = None) -> list[GateResult]:
+    """Validate every partition of ``parts`` in ``df`` (a partition without rows is validated as empty)
+    and keep each result under ``_quality/<suite>/<part_col>=<part>/<run>.json``."""
+    expectations = load_expectations(lake.cfg.expectations_dir, suite_name)
+    results = evaluate(df, expectations, part_col)
+    outcomes = []
+    for part in parts:
+        checks = results.get(part) or [_table_result(e, df.columns, 0) if e.type in TABLE_TYPES else
+                                       {"type": e.type, "kwargs": e.kwargs, "success": True,
+                                        "element_count": 0, "unexpected_count": 0, "unexpected_percent": 0.0}
+                                       for e in expectations]
+        rows = next((r["element_count"] for r in checks if "element_count" in r), 0)
+        failures = []
+        for e, r in zip(expectations, checks, strict=True):
+            if not r["success"]:
+                examples = _examples(df, e, part_col, part) if r.get("unexpected_count") else []
+                failures.append({"expectation": e.type, "kwargs": e.kwargs, "unexpected_count": r.get(
+                    "unexpected_count"), "examples": examples, "observed": r.get("observed_value")})
+        success = not failures
+        label = f"{suite_name} {part_col}={part}" + (f" source={source}" if source else "")
+        path = f"_quality/{safe_key(suite_name)}/dt={part}/{safe_key(run_id)}.json"
+        lake.write_json(path, {"suite": suite_name, "dt": part, "run_id": run_id, "rows": rows, "source": source,
+                               "engine": "spark", "success": success, "failures": failures,
+                               "result": {"success": success, "results": checks}})
+        outcome = GateResult(label, success, rows, failures, path)
+        (log.info if success else log.error)(outcome.describe())
+        outcomes.append(outcome)
+    return outcomes
