@@ -95,22 +95,6 @@ def assign_jst_date(posts: DataFrame) -> DataFrame:
     )
 
 
-def split_by_lateness(posts: DataFrame, day: str, late_days: int) -> tuple[DataFrame, DataFrame]:
-    """(kept, rejected) for the posts of bronze ``day``.
-
-    A post may be up to ``late_days`` late (it is merged into its own date's partition) or that many
-    days early (a clock ahead; the run of its own date publishes it). Older posts are quarantined as
-    ``late_beyond_lookback``, later ones as ``posted_in_future``.
-    """
-    lo, hi = shift(day, -late_days), shift(day, late_days)
-    kept = posts.where((F.col("dt") >= lo) & (F.col("dt") <= hi))
-    too_late = posts.where(F.col("dt") < lo).withColumn("reason", F.lit("late_beyond_lookback")).withColumn(
-        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", before the lookback start {lo}")))
-    too_early = posts.where(F.col("dt") > hi).withColumn("reason", F.lit("posted_in_future")).withColumn(
-        "detail", F.concat(F.lit("posted on "), F.col("dt"), F.lit(f", after {hi}")))
-    return kept, too_late.unionByName(too_early)
-
-
 def latest_fetch(posts: DataFrame) -> DataFrame:
     """One row per (source, post_id): a post seen again (re-fetch, next night, another page) counts once.
 
@@ -204,18 +188,18 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
     (enrich(dated.where(in_range).repartition(parallelism * 2))
      .write.mode("overwrite").partitionBy("dt", "origin").parquet(lake.spark_uri(staged)))
     stats["tokenize_seconds"] = round(time.perf_counter() - t0, 3)
-    rejected = dated.where(~in_range).select(
-        F.when(F.to_date("dt") < lo, F.lit("late_beyond_lookback")).otherwise(F.lit("posted_in_future"))
-        .alias("reason"),
-        F.concat(F.lit("posted on "), F.col("dt"), F.lit(", bronze date "), F.col("bronze_dt"),
-                 F.lit(f", more than {late_days} day(s) apart")).alias("detail"),
-        "source", F.col("post_id").alias("location"), F.col("text").alias("raw"))
-    rejected.coalesce(1).write.mode("overwrite").json(lake.spark_uri(quarantine_dir))
-    quarantined = spark.read.schema("reason string").json(lake.spark_uri(quarantine_dir)).count()
-    if not quarantined:
-        lake.delete(quarantine_dir)
-    counts = {(r["dt"], r["origin"]) for r in _staged_partitions(lake, staged)}
     stats["enriched"] = _rows_written(lake, staged)
+    bronze_rows = sum(_file_rows(lake, f) for origin, _ in pending for f in store.bronze_files(lake, origin))
+    quarantined = bronze_rows - stats["enriched"]
+    if quarantined:
+        rejected = dated.where(~in_range).select(
+            F.when(F.to_date("dt") < lo, F.lit("late_beyond_lookback")).otherwise(F.lit("posted_in_future"))
+            .alias("reason"),
+            F.concat(F.lit("posted on "), F.col("dt"), F.lit(", bronze date "), F.col("bronze_dt"),
+                     F.lit(f", more than {late_days} day(s) apart")).alias("detail"),
+            "source", F.col("post_id").alias("location"), F.col("text").alias("raw"))
+        rejected.coalesce(1).write.mode("overwrite").json(lake.spark_uri(quarantine_dir))
+    counts = {(r["dt"], r["origin"]) for r in _staged_partitions(lake, staged)}
     for origin, version in pending:
         old = store.load_watermark(lake, origin)
         dates = sorted(d for d, o in counts if o == origin.key)
@@ -344,12 +328,16 @@ def _spread(frame: DataFrame, per_day: dict, rows_per_file: int) -> DataFrame:
     return frame.repartition("dt", bucket)
 
 
-def _rows_written(lake, staged: str) -> int:
-    """Rows of the Parquet files under ``staged``, from their footers (no data read)."""
+def _file_rows(lake, rel: str) -> int:
     import pyarrow.parquet as pq
 
-    return sum(pq.ParquetFile(lake.fs.open_input_file(lake.path(f))).metadata.num_rows
-               for f in lake.files(staged, ".parquet"))
+    with lake.fs.open_input_file(lake.path(rel)) as fh:
+        return pq.ParquetFile(fh).metadata.num_rows
+
+
+def _rows_written(lake, staged: str) -> int:
+    """Rows of the Parquet files under ``staged``, from their footers (no data read)."""
+    return sum(_file_rows(lake, f) for f in lake.files(staged, ".parquet"))
 
 
 def gold_daily_dictionaries(spark: SparkSession) -> tuple[DataFrame, DataFrame, DataFrame]:

@@ -61,7 +61,8 @@ create external table if not exists miryoku_gold.term_daily_v1 (
     `lemma` string,
     `pos` string,
     `posts` bigint,
-    `occurrences` bigint
+    `occurrences` bigint,
+    `is_place_name` boolean
 )
 partitioned by (`dt` string)
 row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
@@ -76,6 +77,26 @@ tblproperties (
     'projection.dt.interval' = '1',
     'projection.dt.interval.unit' = 'DAYS',
     'storage.location.template' = '${lake_root}/_symlink/gold/term_daily_v1/dt=${dt}/'
+);
+
+-- gold.pref_daily_v1: one row per dt × pref_code (canonical posts naming it; '00' = all)
+create external table if not exists miryoku_gold.pref_daily_v1 (
+    `pref_code` string,
+    `posts` bigint
+)
+partitioned by (`dt` string)
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as inputformat 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+location '${lake_root}/_symlink/gold/pref_daily_v1/'
+tblproperties (
+    'projection.enabled' = 'true',
+    'projection.dt.type' = 'date',
+    'projection.dt.format' = 'yyyy-MM-dd',
+    'projection.dt.range' = '2026-01-01,NOW',
+    'projection.dt.interval' = '1',
+    'projection.dt.interval.unit' = 'DAYS',
+    'storage.location.template' = '${lake_root}/_symlink/gold/pref_daily_v1/dt=${dt}/'
 );
 
 -- gold.category_daily_v1: one row per dt × pref_code × category × subcategory

@@ -44,12 +44,24 @@ create table if not exists miryoku_gold.term_daily_v1 (
     pos string,
     posts bigint,
     occurrences bigint,
+    is_place_name boolean,
     dt string
 )
 using parquet
 partitioned by (dt)
 location '${lake_root}/gold/term_daily_v1/';
 msck repair table miryoku_gold.term_daily_v1;
+
+-- gold.pref_daily_v1: one row per dt × pref_code (canonical posts naming it; '00' = all)
+create table if not exists miryoku_gold.pref_daily_v1 (
+    pref_code string,
+    posts bigint,
+    dt string
+)
+using parquet
+partitioned by (dt)
+location '${lake_root}/gold/pref_daily_v1/';
+msck repair table miryoku_gold.pref_daily_v1;
 
 -- gold.category_daily_v1: one row per dt × pref_code × category × subcategory
 create table if not exists miryoku_gold.category_daily_v1 (

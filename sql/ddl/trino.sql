@@ -48,6 +48,7 @@ create table if not exists hive.miryoku_gold.term_daily_v1 (
     pos varchar,
     posts bigint,
     occurrences bigint,
+    is_place_name boolean,
     dt varchar
 )
 with (
@@ -56,6 +57,19 @@ with (
     partitioned_by = array['dt']
 );
 call hive.system.sync_partition_metadata('miryoku_gold', 'term_daily_v1', 'FULL');
+
+-- gold.pref_daily_v1: one row per dt × pref_code (canonical posts naming it; '00' = all)
+create table if not exists hive.miryoku_gold.pref_daily_v1 (
+    pref_code varchar,
+    posts bigint,
+    dt varchar
+)
+with (
+    external_location = '${lake_root}/gold/pref_daily_v1/',
+    format = 'PARQUET',
+    partitioned_by = array['dt']
+);
+call hive.system.sync_partition_metadata('miryoku_gold', 'pref_daily_v1', 'FULL');
 
 -- gold.category_daily_v1: one row per dt × pref_code × category × subcategory
 create table if not exists hive.miryoku_gold.category_daily_v1 (

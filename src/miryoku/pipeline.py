@@ -178,6 +178,31 @@ def _published_rows(lake: Lake, layer: str, table: str, part: str, key: str) -> 
                for f in published_files(lake, layer, table, part, key))
 
 
+VOLUME_DAYS = 7
+VOLUME_MIN_SHARE = 0.2
+
+
+def _low_volume(lake: Lake, day: str, rows: int) -> str | None:
+    """A day with fewer than ``VOLUME_MIN_SHARE`` × the median posts of the previous ``VOLUME_DAYS``
+    published days (at least 3 of them) fails the gate — a broken export or connector, not a quiet day —
+    unless the run is told to expect it (``MIRYOKU_EXPECTED_LOW_VOLUME=1``, the DAG param
+    ``expected_low_volume``)."""
+    import os
+    import statistics
+
+    from jobs.common import shift
+
+    if os.environ.get("MIRYOKU_EXPECTED_LOW_VOLUME", "").lower() in ("1", "true", "yes"):
+        return None
+    history = [n for i in range(1, VOLUME_DAYS + 1)
+               if (n := _published_rows(lake, "silver", "posts", shift(day, -i), "dt"))]
+    if len(history) < 3 or rows >= VOLUME_MIN_SHARE * statistics.median(history):
+        return None
+    return (f"gate silver.posts_v1 dt={day}: FAILED volume: {rows} posts against a median of "
+            f"{statistics.median(history):.0f} over the previous {len(history)} published days (below "
+            f"{VOLUME_MIN_SHARE:.0%}); if the day really is this quiet, re-run with MIRYOKU_EXPECTED_LOW_VOLUME=1")
+
+
 def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str, run_id: str,
                  step: str, parts: list[str] | None = None) -> dict:
     """Validate the run's staged partitions of ``tables`` inside Spark; fail on any failed expectation,
@@ -212,6 +237,9 @@ def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str,
                 results[name]["success"] = False
                 failures.append(f"gate {layer}.{table_name(table)} {key}={part}: FAILED: the run computed no rows; "
                                 f"publishing would replace {old} published rows with an empty partition")
+            elif (layer, table) == ("silver", "posts") and (low := _low_volume(lake, part, outcome.rows)):
+                results[name]["success"] = False
+                failures.append(low)
     record_step(lake, dt, run_id, step, seconds=_since(t0), success=not failures, tables=results)
     if failures:
         raise GateFailed("\n".join(failures))

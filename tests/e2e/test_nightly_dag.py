@@ -22,7 +22,8 @@ POSTS = {
         ("a2", "2026-01-02T10:00:00+09:00", "佐賀のいちご、いちご大好き"),
         ("a3", "2026-01-02T11:00:00+09:00", "北海道の牛乳と青森のりんご"),
         ("a4", "2026-01-02T12:00:00+09:00", "佐賀の城を見た"),
-        ("a5", "2026-01-02T12:30:00+09:00", "佐賀のいちご、いちご大好き"),   # exact duplicate of a2
+        ("a5", "2026-01-02T12:30:00+09:00", "佐賀のいちご、いちご大好き"),   # a2's author again: a duplicate
+        ("a9", "2026-01-02T12:40:00+09:00", "佐賀のいちご、いちご大好き"),   # another person: counted
         ("a6", "2026-01-02T13:00:00+09:00", "RT @someone: 北海道の牛乳と青森のりんご"),  # repost of a3
         ("a7", "2026-01-02T23:59:59+09:00", "牛乳を飲む"),
         ("a8", "2026-01-02T15:00:00+09:00", "Visited Aomori, loved the apples"),  # English
@@ -33,19 +34,21 @@ POSTS = {
         ("b3", "2026-01-03T10:00:00+09:00", "北海道の牛乳"),
     ],
 }
+AUTHOR = {"a5": "a2"}  # a5 is written by a2's author
 BAD_LINES = [b"{not json", b'{"id": "x1", "created_at": "2026-01-02T10:00:00+09:00"}']
 
 
 def expected_gold(day: str) -> dict[tuple[str, str], int]:
     """(pref_code, term) → distinct canonical posts, by plain string matching (Japanese posts)."""
     seen, counts = set(), defaultdict(int)
-    for _, _, text in POSTS[day]:
+    for post_id, _, text in POSTS[day]:
         if text.isascii():
             continue
         canonical = text.removeprefix("RT @someone: ").split(" https://")[0]
-        if canonical in seen:
+        key = canonical if text.startswith("RT @") else (AUTHOR.get(post_id, post_id), canonical)
+        if key in seen or (text.startswith("RT @") and any(k[1] == canonical for k in seen if isinstance(k, tuple))):
             continue
-        seen.add(canonical)
+        seen.add(key)
         prefs = {"00"} | {code for name, code in PREF.items() if name in canonical}
         for term in TERMS:
             if term in canonical:
@@ -56,7 +59,7 @@ def expected_gold(day: str) -> dict[tuple[str, str], int]:
 
 def write_landing(lake) -> None:
     for day, posts in POSTS.items():
-        lines = [json.dumps({"id": i, "created_at": c, "text": t, "author": f"user-{i}"}, ensure_ascii=False).encode()
+        lines = [json.dumps({"id": i, "created_at": c, "text": t, "author": f"user-{AUTHOR.get(i, i)}"}, ensure_ascii=False).encode()
                  for i, c, t in posts]
         if day == "2026-01-02":
             lines += BAD_LINES

@@ -81,14 +81,13 @@ def test_latest_fetch_keeps_one_row_per_source_post_with_a_fixed_tie_break(spark
                                    ("t", "7", "page 2"), ("t", "8", "checksum a")])
 
 
-DUPS = "source string, post_id string, created_at timestamp, dt string, text_norm string, author_key string, " \
-       "is_repost boolean"
+DUPS = "source string, post_id string, created_at timestamp, text_norm string, author_key string, is_repost boolean"
 
 
 def test_a_duplicate_is_the_same_author_again_or_a_repost_never_another_persons_same_words(spark):
     t = ts(2026, 1, 2, 1)
     df = spark.createDataFrame([
-        ("a", "1", t, "2026-01-02", "温泉最高", "alice", False),
+        ("a", "1", t, "温泉最高", "alice", False),
         ("a", "2", ts(2026, 1, 2, 2), "温泉最高", "bob", False),     # another person: counted
         ("a", "3", ts(2026, 1, 2, 3), "温泉最高", "carol", False),   # a third person: counted
         ("a", "4", ts(2026, 1, 2, 4), "温泉最高", "alice", False),   # alice again: duplicate of her first
@@ -96,10 +95,10 @@ def test_a_duplicate_is_the_same_author_again_or_a_repost_never_another_persons_
         ("a", "6", ts(2026, 1, 2, 6), "城がきれい", "erin", True),   # reposts of an original not in the lake:
         ("a", "7", ts(2026, 1, 2, 7), "城がきれい", "fred", True),   # the first stands for it
         ("a", "8", ts(2026, 1, 3, 3), "温泉最高", "alice", False),   # another day: canonical there
-        ("a", "9", t, "2026-01-02", "", "alice", False),             # empty text is never a duplicate
-        ("a", "10", t, "2026-01-02", "", "alice", False),
-        ("b", "1", t, "2026-01-02", "同じ文", None, False),          # no author key: never a duplicate by text
-        ("b", "2", t, "2026-01-02", "同じ文", None, False),
+        ("a", "9", t, "", "alice", False),             # empty text is never a duplicate
+        ("a", "10", t, "", "alice", False),
+        ("b", "1", t, "同じ文", None, False),          # no author key: never a duplicate by text
+        ("b", "2", t, "同じ文", None, False),
     ], DUPS).withColumn("dt", job.F.date_format(job.F.from_utc_timestamp("created_at", "Asia/Tokyo"), "yyyy-MM-dd"))
     out = job.mark_duplicates(df).select("post_id", "is_duplicate_of")
     assertDataFrameEqual(out, [
