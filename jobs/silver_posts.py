@@ -212,6 +212,7 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
         stats["origins"].append(origin.key)
     stats["rows_quarantined"] = quarantined
     stats["rows_in"] = stats["enriched"] + quarantined
+    stats["tokenized_posts"] = stats["enriched"]
     lake.delete(staged)
     return stats
 

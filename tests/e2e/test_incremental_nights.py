@@ -75,10 +75,12 @@ def recomputed_from_silver(lake):
         ), terms as (
             select * from read_parquet('{base}/post_terms_v1/*/*.parquet', hive_partitioning = true,
                                        hive_types_autocast = false)
+        ), exploded as (
+            select t.dt, unnest(p.prefs) as pref_code, t.term, t.lemma, t.pos, t.n
+            from terms t join posts p using (dt, post_id)
         )
-        select t.dt, unnest(p.prefs) as pref_code, t.term, t.lemma, t.pos, count(*) as posts, sum(t.n) as occ
-        from terms t join posts p using (dt, post_id)
-        group by all order by all""").fetchall()
+        select dt, pref_code, term, lemma, pos, count(*) as posts, sum(n) as occ
+        from exploded group by all order by all""").fetchall()
 
 
 def pref_daily_all_japan(lake):

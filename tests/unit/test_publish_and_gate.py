@@ -16,6 +16,7 @@ def gold_rows(posts: list[int]) -> pa.Table:
     return pa.table({
         "dt": ["2026-01-02"] * n, "pref_code": [f"{i:02d}" for i in range(n)], "term": ["りんご"] * n,
         "lemma": ["林檎"] * n, "pos": ["名詞"] * n, "posts": posts, "occurrences": [p + 1 for p in posts],
+        "is_place_name": [False] * n,
     })
 
 
