@@ -1,7 +1,8 @@
 """A replaying HTTP server on 127.0.0.1 (ephemeral port) for the connector integration tests.
 
-Routes answer from a queue of canned responses (shapes from the APIs' documentation and the real
-payloads in tests/fixtures/realdata) or from a function of the request, so a test can script
+Routes answer from a queue of canned responses (shapes from the APIs' documentation in
+tests/fixtures/sns and the real payloads in tests/fixtures/realdata) or from a function of the
+request — ``timeline`` simulators below answer like the real APIs — so a test can script
 pagination, 429s with reset headers, 5xx, truncated and non-JSON bodies. Every request is recorded.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 REALDATA = Path(__file__).resolve().parents[1] / "fixtures" / "realdata"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sns"  # recorded API shapes, see ../fixtures/SOURCES.md
 
 
 @dataclass

@@ -1,17 +1,17 @@
 """Bluesky searchPosts against a replaying server: session, cursor, ExpiredToken refresh, failures.
 
-No real Bluesky payload with Japanese text exists in the fixtures, so the post views follow the
-lexicon (app.bsky.feed.defs#postView) and carry the real Japanese texts of the Mastodon fixture.
+Post views come from the recorded searchPosts response in tests/fixtures/sns (its shape from the
+atproto lexicons, see tests/fixtures/SOURCES.md).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
-import re
 
 import pytest
-from replay_server import REALDATA, Reply
+from replay_server import FIXTURES, Reply
 
 from miryoku.sources import bluesky
 from miryoku.sources.base import FetchContext
@@ -27,23 +27,18 @@ SEARCH = "/xrpc/app.bsky.feed.searchPosts"
 START = dt.datetime(2026, 11, 19, 15, 0, tzinfo=dt.UTC)
 
 
-def post_views() -> list[dict]:
-    statuses = json.loads((REALDATA / "sns" / "mastodon4j_public_timeline_mstdnjp_2017.json").read_text())
+def post_views(n: int = 12) -> list[dict]:
+    """``n`` post views in the recorded searchPosts shape (tests/fixtures/sns, from the atproto lexicons),
+    the six recorded posts repeated with their own CIDs, times moved into D one minute apart, newest first."""
+    recorded = json.loads((FIXTURES / "bluesky_search_posts.json").read_text(encoding="utf-8"))["posts"]
     views = []
-    for i, s in enumerate(statuses[:12]):
-        text = re.sub(r"<[^>]+>", "", s["content"]) or "空"
-        at = (START + dt.timedelta(hours=10, minutes=-i)).isoformat().replace("+00:00", "Z")
-        views.append({
-            "uri": f"at://did:plc:user{i:04d}/app.bsky.feed.post/3kq{i:04d}", "cid": f"bafyreib{i:04d}",
-            "author": {"did": f"did:plc:user{i:04d}", "handle": f"user{i}.bsky.social", "displayName": "名前"},
-            "record": {"$type": "app.bsky.feed.post", "text": text + " #いちご", "createdAt": at, "langs": ["ja"],
-                       "facets": [{"index": {"byteStart": 0, "byteEnd": 3},
-                                   "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "いちご"}]},
-                                  {"index": {"byteStart": 4, "byteEnd": 8},
-                                   "features": [{"$type": "app.bsky.richtext.facet#mention",
-                                                 "did": "did:plc:someone"}]}]},
-            "indexedAt": at, "likeCount": i, "repostCount": 0, "replyCount": 0,
-        })
+    for i in range(n):
+        view = copy.deepcopy(recorded[i % len(recorded)])
+        at = (START + dt.timedelta(hours=10, minutes=-i)).isoformat().replace("+00:00", ".000Z")
+        view["cid"] = f"bafyreib{i:04d}"
+        view["uri"] = view["uri"].rsplit("/", 1)[0] + f"/3kq{i:04d}"
+        view["record"]["createdAt"] = view["indexedAt"] = at
+        views.append(view)
     return views
 
 
@@ -82,7 +77,11 @@ def test_session_and_cursor_pagination(replay, lake, sleeps):
     assert json.loads(replay.hits(LOGIN)[0].body) == {"identifier": "miryoku.bsky.social",
                                                       "password": "abcd-efgh-ijkl-mnop"}
     rows = lake.read_parquet(staged_source_dir("run-1", DT, "bluesky")).to_pylist()
-    assert rows[0]["post_id"] == "bafyreib0000" and rows[0]["hashtags"] == ["いちご"] and rows[0]["lang"] == "ja"
+    assert rows[0]["post_id"] == "bafyreib0000" and rows[0]["hashtags"] == ["青森りんご"] and rows[0]["lang"] == "ja"
+    assert rows[0]["text"] == "青森のりんご、蜜入り最高 #青森りんご" and rows[3]["lang"] == "en"
+    raw = [json.loads(r["raw"]) for r in rows]
+    assert raw[2]["record"]["embed_type"] == "app.bsky.embed.external" and raw[4]["record"]["is_reply"] is True
+    assert raw[1]["record"]["facets"] == []  # the mention facet (a DID) is left out
     stored = json.dumps(rows, default=str)
     assert "did:plc" not in stored and "bsky.social" not in stored and "abcd-efgh" not in stored
 

@@ -154,7 +154,7 @@ def test_expired_token_is_a_clear_auth_error_without_the_token(replay, lake, sle
     assert replay.hits("/api/v2/search")[0].headers["authorization"] == "Bearer s3cr3t-token-value"
 
 
-def test_search_pages_with_offset_and_window_ids(replay, lake, sleeps, monkeypatch):
+def test_search_pages_with_offset_and_the_window(replay, lake, sleeps, monkeypatch):
     monkeypatch.setenv("TEST_MASTODON_TOKEN", "tok-123456")
     statuses = real_statuses()
     replay.add("/api/v2/search", Reply(200, {"accounts": [], "hashtags": [], "statuses": statuses[:5]}),
@@ -165,7 +165,8 @@ def test_search_pages_with_offset_and_window_ids(replay, lake, sleeps, monkeypat
     hits = replay.hits("/api/v2/search")
     assert stats["rows_out"] == 7
     assert [h.query["offset"] for h in hits] == ["0", "5"] and hits[0].query["q"] == "青森 りんご"
-    assert hits[0].query["type"] == "statuses" and "min_id" in hits[0].query
+    assert hits[0].query["type"] == "statuses" and "max_id" in hits[0].query
+    assert "min_id" not in hits[0].query  # no watermark yet: the created_at window, never snowflake(start)
 
 
 def test_killed_between_pages_resumes_without_loss_or_duplicates(replay, lake, sleeps):
