@@ -123,3 +123,56 @@ def test_5xx_then_success_and_empty_result(replay, lake, sleeps):
     stats = run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay), client(sleeps)),
                           FetchContext(DT, "run-5"), {})
     assert stats["rows_out"] == 0 and len(sleeps) == 1
+
+
+# ---- several nights against a search that answers like Bluesky ---------------------------------------
+
+NIGHTS = ["2026-11-20", "2026-11-21", "2026-11-22"]
+
+
+def night_start(day: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.timezone(dt.timedelta(hours=9)))
+
+
+def test_nights_fetch_each_post_once_and_a_backfill_only_its_window(replay, lake, sleeps):
+    from replay_server import BlueskySearch, Clock
+
+    moments = sorted([night_start(d) + dt.timedelta(hours=1 + 4 * i) for d in NIGHTS for i in range(6)]
+                     + [night_start(d) + dt.timedelta(days=1, minutes=3) for d in NIGHTS])
+    posts = []
+    for k, (view, at) in enumerate(zip(post_views(len(moments)), moments, strict=True)):
+        zulu = at.astimezone(dt.UTC).isoformat().replace("+00:00", ".000Z")
+        view["record"]["createdAt"] = view["indexedAt"] = zulu
+        view["cid"] = f"bafynight{k:04d}"
+        view["_arrived"] = at
+        posts.append(view)
+    clock = Clock(None)
+    server = BlueskySearch(posts, clock)
+    replay.route(LOGIN, lambda seen: session())
+    replay.route(SEARCH, server)
+    staged, first = {}, {}
+    for day in NIGHTS:
+        clock.now = night_start(day) + dt.timedelta(days=1, minutes=10)
+        before = len(replay.hits(SEARCH))
+        ctx = FetchContext(day, f"run-{day}")
+        run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay, page_size=4),
+                                                             client(sleeps)), ctx, {})
+        first[day] = replay.hits(SEARCH)[before].query
+        staged[day] = lake.read_parquet(staged_source_dir(ctx.run_id, day, "bluesky")).column("post_id").to_pylist()
+    all_staged = [i for ids in staged.values() for i in ids]
+    assert sorted(all_staged) == sorted(p["cid"] for p in posts if p["_arrived"] < night_start("2026-11-23"))
+    assert set(server.served.values()) == {1}
+    assert first[NIGHTS[0]]["since"] == "2026-11-19T15:00:00Z"
+    by_cid = {p["cid"]: p for p in posts}
+    for day, nxt in zip(NIGHTS, NIGHTS[1:], strict=False):
+        newest = max(by_cid[c]["_arrived"] for c in staged[day])
+        expected = (newest + dt.timedelta(milliseconds=1)).astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        assert first[nxt]["since"] == expected  # one millisecond after the watermark: `since` is inclusive
+    server.served.clear()
+    clock.now = night_start("2026-11-23") + dt.timedelta(hours=10)
+    ctx = FetchContext(NIGHTS[0], "run-backfill")
+    run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay, page_size=4), client(sleeps)),
+                  ctx, {})
+    backfill = lake.read_parquet(staged_source_dir(ctx.run_id, NIGHTS[0], "bluesky")).column("post_id").to_pylist()
+    assert sorted(backfill) == sorted(staged[NIGHTS[0]])
+    assert all(night_start(NIGHTS[0]) <= by_cid[c]["_arrived"] < night_start(NIGHTS[1]) for c in server.served)

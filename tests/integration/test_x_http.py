@@ -141,3 +141,60 @@ def test_dates_beyond_recent_search_fail_instead_of_staging_nothing(replay, lake
         run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps, NOW + 30 * 86400)),
                       FetchContext(DT, "run-old"), {})
     assert replay.requests == []
+
+
+# ---- several nights against a recent search that answers like X -------------------------------------
+
+NIGHTS = ["2026-11-20", "2026-11-21", "2026-11-22"]
+
+
+def night_start(day: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.timezone(dt.timedelta(hours=9)))
+
+
+def searchable() -> list[dict]:
+    """The recorded tweets, eight a day over three days plus two after each midnight; ids grow with time."""
+    recorded, out = v2_tweets(), []
+    moments = [night_start(d) + dt.timedelta(hours=1 + 3 * i) for d in NIGHTS for i in range(8)]
+    moments += [night_start(d) + dt.timedelta(days=1, minutes=m) for d in NIGHTS for m in (2, 4)]
+    for k, at in enumerate(sorted(moments)):
+        tweet = dict(recorded[k % len(recorded)])
+        tweet.update(id=str(1993700000000000000 + k * 1000), created_at=at.astimezone(dt.UTC).isoformat()
+                     .replace("+00:00", ".000Z"), _arrived=at)
+        out.append(tweet)
+    return out
+
+
+def test_nights_fetch_each_tweet_once_and_a_backfill_only_its_window(replay, lake, sleeps):
+    from replay_server import Clock, XRecentSearch
+
+    tweets, clock = searchable(), Clock(None)
+    server = XRecentSearch(tweets, clock)
+    replay.route(PATH, server)
+    staged, first = {}, {}
+    for day in NIGHTS:
+        run_at = night_start(day) + dt.timedelta(days=1, minutes=10)
+        clock.now = run_at
+        before = len(replay.hits(PATH))
+        ctx = FetchContext(day, f"run-{day}")
+        run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, page_size=5),
+                                                    client(sleeps, run_at.timestamp())), ctx, {})
+        first[day] = replay.hits(PATH)[before].query
+        staged[day] = lake.read_parquet(staged_source_dir(ctx.run_id, day, "x")).column("post_id").to_pylist()
+    all_staged = [i for ids in staged.values() for i in ids]
+    in_range = {t["id"] for t in tweets if t["_arrived"] < night_start(NIGHTS[-1]) + dt.timedelta(days=1)}
+    assert sorted(all_staged) == sorted(in_range) and set(server.served.values()) == {1}
+    assert "start_time" in first[NIGHTS[0]] and "since_id" not in first[NIGHTS[0]]
+    for day, nxt in zip(NIGHTS, NIGHTS[1:], strict=False):
+        assert first[nxt]["since_id"] == max(staged[day], key=int) and "start_time" not in first[nxt]
+    server.served.clear()
+    run_at = night_start("2026-11-23") + dt.timedelta(hours=10)
+    clock.now = run_at
+    ctx = FetchContext(NIGHTS[1], "run-backfill")
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, page_size=5),
+                                                client(sleeps, run_at.timestamp())), ctx, {})
+    backfill = lake.read_parquet(staged_source_dir(ctx.run_id, NIGHTS[1], "x")).column("post_id").to_pylist()
+    assert sorted(backfill) == sorted(staged[NIGHTS[1]])
+    by_id = {t["id"]: t for t in tweets}
+    assert all(night_start(NIGHTS[1]) <= by_id[i]["_arrived"] < night_start(NIGHTS[2]) for i in server.served)
+    assert load_state(lake, "x", Query("x|宇宙ステーション").state_key)["dt"] == NIGHTS[-1]
