@@ -75,6 +75,9 @@ def iter_source_inputs(lake: Lake, ctx: FetchContext, name: str, options: dict, 
             path = local_path(name, key, options)
             yield index, InputFile(name=path.name, location=f"file://{path}", data=path.read_bytes())
             continue
+        if index <= len(urls) and not key.startswith(("http://", "https://")):
+            raise InputRefused(f"source {name}: {urlsplit(key).scheme}:// is not read; urls take http(s) URLs, "
+                               "or local files under import_folder")
         try:
             yield index, read_input(lake, key, options)
         except RefusedURL as exc:

@@ -39,7 +39,8 @@ def test_local_files_under_import_folder_are_read(lake, imports, entry):
 
 @pytest.mark.parametrize(("entry", "needle"), [
     ("../secret.csv", "outside import_folder"), ("file:///etc/passwd", "outside import_folder"),
-    ("city/missing.csv", "is not a file"),
+    ("city/missing.csv", "is not a file"), ("s3://bucket/kanko.csv", "s3:// is not read"),
+    ("ftp://example.invalid/kanko.csv", "ftp:// is not read"),
 ])
 def test_local_files_elsewhere_are_refused(lake, imports, entry, needle):
     options = {"dataset": "tourism", "import_folder": str(imports), "urls": [entry]}
