@@ -1,17 +1,17 @@
 """Bluesky searchPosts against a replaying server: session, cursor, ExpiredToken refresh, failures.
 
-No real Bluesky payload with Japanese text exists in the fixtures, so the post views follow the
-lexicon (app.bsky.feed.defs#postView) and carry the real Japanese texts of the Mastodon fixture.
+Post views come from the recorded searchPosts response in tests/fixtures/sns (its shape from the
+atproto lexicons, see tests/fixtures/SOURCES.md).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
-import re
 
 import pytest
-from replay_server import REALDATA, Reply
+from replay_server import FIXTURES, Reply
 
 from miryoku.sources import bluesky
 from miryoku.sources.base import FetchContext
@@ -27,23 +27,18 @@ SEARCH = "/xrpc/app.bsky.feed.searchPosts"
 START = dt.datetime(2026, 11, 19, 15, 0, tzinfo=dt.UTC)
 
 
-def post_views() -> list[dict]:
-    statuses = json.loads((REALDATA / "sns" / "mastodon4j_public_timeline_mstdnjp_2017.json").read_text())
+def post_views(n: int = 12) -> list[dict]:
+    """``n`` post views in the recorded searchPosts shape (tests/fixtures/sns, from the atproto lexicons),
+    the six recorded posts repeated with their own CIDs, times moved into D one minute apart, newest first."""
+    recorded = json.loads((FIXTURES / "bluesky_search_posts.json").read_text(encoding="utf-8"))["posts"]
     views = []
-    for i, s in enumerate(statuses[:12]):
-        text = re.sub(r"<[^>]+>", "", s["content"]) or "空"
-        at = (START + dt.timedelta(hours=10, minutes=-i)).isoformat().replace("+00:00", "Z")
-        views.append({
-            "uri": f"at://did:plc:user{i:04d}/app.bsky.feed.post/3kq{i:04d}", "cid": f"bafyreib{i:04d}",
-            "author": {"did": f"did:plc:user{i:04d}", "handle": f"user{i}.bsky.social", "displayName": "名前"},
-            "record": {"$type": "app.bsky.feed.post", "text": text + " #いちご", "createdAt": at, "langs": ["ja"],
-                       "facets": [{"index": {"byteStart": 0, "byteEnd": 3},
-                                   "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "いちご"}]},
-                                  {"index": {"byteStart": 4, "byteEnd": 8},
-                                   "features": [{"$type": "app.bsky.richtext.facet#mention",
-                                                 "did": "did:plc:someone"}]}]},
-            "indexedAt": at, "likeCount": i, "repostCount": 0, "replyCount": 0,
-        })
+    for i in range(n):
+        view = copy.deepcopy(recorded[i % len(recorded)])
+        at = (START + dt.timedelta(hours=10, minutes=-i)).isoformat().replace("+00:00", ".000Z")
+        view["cid"] = f"bafyreib{i:04d}"
+        view["uri"] = view["uri"].rsplit("/", 1)[0] + f"/3kq{i:04d}"
+        view["record"]["createdAt"] = view["indexedAt"] = at
+        views.append(view)
     return views
 
 
@@ -82,7 +77,11 @@ def test_session_and_cursor_pagination(replay, lake, sleeps):
     assert json.loads(replay.hits(LOGIN)[0].body) == {"identifier": "miryoku.bsky.social",
                                                       "password": "abcd-efgh-ijkl-mnop"}
     rows = lake.read_parquet(staged_source_dir("run-1", DT, "bluesky")).to_pylist()
-    assert rows[0]["post_id"] == "bafyreib0000" and rows[0]["hashtags"] == ["いちご"] and rows[0]["lang"] == "ja"
+    assert rows[0]["post_id"] == "bafyreib0000" and rows[0]["hashtags"] == ["青森りんご"] and rows[0]["lang"] == "ja"
+    assert rows[0]["text"] == "青森のりんご、蜜入り最高 #青森りんご" and rows[3]["lang"] == "en"
+    raw = [json.loads(r["raw"]) for r in rows]
+    assert raw[2]["record"]["embed_type"] == "app.bsky.embed.external" and raw[4]["record"]["is_reply"] is True
+    assert raw[1]["record"]["facets"] == []  # the mention facet (a DID) is left out
     stored = json.dumps(rows, default=str)
     assert "did:plc" not in stored and "bsky.social" not in stored and "abcd-efgh" not in stored
 
@@ -124,3 +123,56 @@ def test_5xx_then_success_and_empty_result(replay, lake, sleeps):
     stats = run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay), client(sleeps)),
                           FetchContext(DT, "run-5"), {})
     assert stats["rows_out"] == 0 and len(sleeps) == 1
+
+
+# ---- several nights against a search that answers like Bluesky ---------------------------------------
+
+NIGHTS = ["2026-11-20", "2026-11-21", "2026-11-22"]
+
+
+def night_start(day: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.timezone(dt.timedelta(hours=9)))
+
+
+def test_nights_fetch_each_post_once_and_a_backfill_only_its_window(replay, lake, sleeps):
+    from replay_server import BlueskySearch, Clock
+
+    moments = sorted([night_start(d) + dt.timedelta(hours=1 + 4 * i) for d in NIGHTS for i in range(6)]
+                     + [night_start(d) + dt.timedelta(days=1, minutes=3) for d in NIGHTS])
+    posts = []
+    for k, (view, at) in enumerate(zip(post_views(len(moments)), moments, strict=True)):
+        zulu = at.astimezone(dt.UTC).isoformat().replace("+00:00", ".000Z")
+        view["record"]["createdAt"] = view["indexedAt"] = zulu
+        view["cid"] = f"bafynight{k:04d}"
+        view["_arrived"] = at
+        posts.append(view)
+    clock = Clock(None)
+    server = BlueskySearch(posts, clock)
+    replay.route(LOGIN, lambda seen: session())
+    replay.route(SEARCH, server)
+    staged, first = {}, {}
+    for day in NIGHTS:
+        clock.now = night_start(day) + dt.timedelta(days=1, minutes=10)
+        before = len(replay.hits(SEARCH))
+        ctx = FetchContext(day, f"run-{day}")
+        run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay, page_size=4),
+                                                             client(sleeps)), ctx, {})
+        first[day] = replay.hits(SEARCH)[before].query
+        staged[day] = lake.read_parquet(staged_source_dir(ctx.run_id, day, "bluesky")).column("post_id").to_pylist()
+    all_staged = [i for ids in staged.values() for i in ids]
+    assert sorted(all_staged) == sorted(p["cid"] for p in posts if p["_arrived"] < night_start("2026-11-23"))
+    assert set(server.served.values()) == {1}
+    assert first[NIGHTS[0]]["since"] == "2026-11-19T15:00:00Z"
+    by_cid = {p["cid"]: p for p in posts}
+    for day, nxt in zip(NIGHTS, NIGHTS[1:], strict=False):
+        newest = max(by_cid[c]["_arrived"] for c in staged[day])
+        expected = (newest + dt.timedelta(milliseconds=1)).astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        assert first[nxt]["since"] == expected  # one millisecond after the watermark: `since` is inclusive
+    server.served.clear()
+    clock.now = night_start("2026-11-23") + dt.timedelta(hours=10)
+    ctx = FetchContext(NIGHTS[0], "run-backfill")
+    run_connector(lake, "bluesky", bluesky.connector_for(lake, "bluesky", options(replay, page_size=4), client(sleeps)),
+                  ctx, {})
+    backfill = lake.read_parquet(staged_source_dir(ctx.run_id, NIGHTS[0], "bluesky")).column("post_id").to_pylist()
+    assert sorted(backfill) == sorted(staged[NIGHTS[0]])
+    assert all(night_start(NIGHTS[0]) <= by_cid[c]["_arrived"] < night_start(NIGHTS[1]) for c in server.served)

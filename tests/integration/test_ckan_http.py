@@ -84,6 +84,8 @@ def test_search_download_and_refusals(replay, lake, sleeps):
     assert wifi[0]["source_url"].endswith("/files/wifi-2024.csv")  # redirect followed after re-checking
     quarantine = lake.read_bytes("quarantine/opendata_tourism_v1/dt=2026-11-20/city.jsonl").decode()
     assert "169.254.169.254" in quarantine and "not in allowed_hosts" in quarantine and "max_bytes" in quarantine
+    assert "add the host to allowed_hosts in [sources.city]" in quarantine  # the setting that would allow it
+    assert "raise max_bytes in [sources.city]" in quarantine
     assert not any(p.startswith("/etc") for p in lake.files(""))
 
 

@@ -154,7 +154,7 @@ def test_expired_token_is_a_clear_auth_error_without_the_token(replay, lake, sle
     assert replay.hits("/api/v2/search")[0].headers["authorization"] == "Bearer s3cr3t-token-value"
 
 
-def test_search_pages_with_offset_and_window_ids(replay, lake, sleeps, monkeypatch):
+def test_search_pages_with_offset_and_the_window(replay, lake, sleeps, monkeypatch):
     monkeypatch.setenv("TEST_MASTODON_TOKEN", "tok-123456")
     statuses = real_statuses()
     replay.add("/api/v2/search", Reply(200, {"accounts": [], "hashtags": [], "statuses": statuses[:5]}),
@@ -165,7 +165,8 @@ def test_search_pages_with_offset_and_window_ids(replay, lake, sleeps, monkeypat
     hits = replay.hits("/api/v2/search")
     assert stats["rows_out"] == 7
     assert [h.query["offset"] for h in hits] == ["0", "5"] and hits[0].query["q"] == "青森 りんご"
-    assert hits[0].query["type"] == "statuses" and "min_id" in hits[0].query
+    assert hits[0].query["type"] == "statuses" and "max_id" in hits[0].query
+    assert "min_id" not in hits[0].query  # no watermark yet: the created_at window, never snowflake(start)
 
 
 def test_killed_between_pages_resumes_without_loss_or_duplicates(replay, lake, sleeps):
@@ -213,3 +214,101 @@ def test_public_hashtags_run_without_a_token_but_search_needs_one(replay, lake, 
         run_connector(lake, "mastodon", mastodon.connector_for(lake, "mastodon", {**opts, "hashtags": [],
                                                                                   "queries": ["青森"]},
                                                                client(sleeps)), FetchContext(DT, "run-s2"), {})
+
+
+# ---- several nights against a timeline that answers like Mastodon ------------------------------------
+
+NIGHTS = ["2026-11-20", "2026-11-21", "2026-11-22"]
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+def jst(day: str, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), JST)
+
+
+def next_day(day: str) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
+def timeline(sequential: bool) -> list[dict]:
+    """Six statuses a day over three days and one at 00:05 after each day, plus (sequential instance)
+    a status written at 23:55 on the first day that reaches the instance only at 00:30."""
+    base, out = real_statuses(), []
+    moments = [(jst(d, h, 30), None) for d in NIGHTS for h in (1, 6, 11, 16, 21, 23)]
+    moments += [(jst(next_day(d), 0, 5), None) for d in NIGHTS]
+    if sequential:
+        moments.append((jst(NIGHTS[0], 23, 55), jst(NIGHTS[1], 0, 30)))
+    for k, (created, arrived) in enumerate(moments):
+        status = copy.deepcopy(base[k % len(base)])
+        status.update(created_at=created.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+                      _arrived=arrived or created)
+        out.append(status)
+    out.sort(key=lambda s: s["_arrived"])
+    for k, status in enumerate(out):  # sequential: arrival order; snowflake: the creation time
+        status["id"] = str(1001 + k) if sequential else str(int(mastodon.snowflake(
+            dt.datetime.fromisoformat(status["created_at"].replace("Z", "+00:00")))) + k)
+    return out
+
+
+def run_nights(replay, lake, sleeps, statuses):
+    from replay_server import Clock, MastodonTimeline
+
+    clock = Clock(None)
+    server = MastodonTimeline(replay, statuses, clock)
+    replay.route(TAG_PATH, server)
+    staged: dict[str, list[str]] = {}
+    first_requests = {}
+    for day in NIGHTS:
+        clock.now = jst(next_day(day), 0, 10)  # the nightly run, just after D
+        before = len(replay.hits(TAG_PATH))
+        run_connector(lake, "mastodon", mastodon.connector_for(lake, "mastodon", options(replay, page_size=4),
+                                                               client(sleeps)), FetchContext(day, f"run-{day}"), {})
+        first_requests[day] = replay.hits(TAG_PATH)[before].query
+        staged[day] = [i.rsplit("/", 1)[1] for i in staged_ids(lake, FetchContext(day, f"run-{day}"))]
+    return server, clock, staged, first_requests
+
+
+def created(status) -> dt.datetime:
+    return dt.datetime.fromisoformat(status["created_at"].replace("Z", "+00:00"))
+
+
+def test_nights_fetch_each_status_once_and_a_backfill_only_its_window(replay, lake, sleeps):
+    statuses = timeline(sequential=False)
+    server, clock, staged, first = run_nights(replay, lake, sleeps, statuses)
+    last_end = jst(NIGHTS[-1], 0) + dt.timedelta(days=1)
+    expected = {s["id"] for s in statuses if created(s) < last_end}
+    all_staged = [i for ids in staged.values() for i in ids]
+    assert sorted(all_staged) == sorted(expected)  # every status staged, none twice
+    assert set(server.served.values()) == {1}  # and none sent twice by the server
+    by_id = {s["id"]: s for s in statuses}
+    for day, nxt in zip(NIGHTS, NIGHTS[1:], strict=False):
+        newest = max(staged[day], key=int)
+        assert first[nxt]["since_id"] == newest  # the next night starts after the watermark
+        assert all(jst(day, 0) <= created(by_id[i]) < jst(nxt, 0) for i in staged[day])
+    assert "since_id" not in first[NIGHTS[0]]  # a first night: the window, max_id at its end
+    # a backfill of the first date after the third night: only that date's window, watermark kept
+    server.served.clear()
+    clock.now = jst("2026-11-23", 10)
+    run_connector(lake, "mastodon", mastodon.connector_for(lake, "mastodon", options(replay, page_size=4),
+                                                           client(sleeps)), FetchContext(NIGHTS[0], "run-backfill"), {})
+    backfill = [i.rsplit("/", 1)[1] for i in staged_ids(lake, FetchContext(NIGHTS[0], "run-backfill"))]
+    assert sorted(backfill) == sorted(staged[NIGHTS[0]])
+    assert all(jst(NIGHTS[0], 0) <= created(by_id[i]) < jst(NIGHTS[1], 0) for i in server.served)
+    key = mastodon.queries(options(replay))[0].state_key
+    from miryoku.lake.state import load_state
+
+    assert load_state(lake, "mastodon", key)["dt"] == NIGHTS[-1]
+
+
+def test_sequential_ids_are_not_hidden_and_late_arrivals_are_staged_once(replay, lake, sleeps):
+    statuses = timeline(sequential=True)
+    server, _, staged, first = run_nights(replay, lake, sleeps, statuses)
+    assert all(int(s["id"]) < 2000 for s in statuses)
+    assert "since_id" not in first[NIGHTS[0]] and len(staged[NIGHTS[0]]) == 6  # snowflake(start) would hide all
+    late = next(s for s in statuses if s["_arrived"] != jst(NIGHTS[0], 23, 55) and created(s) == jst(NIGHTS[0], 23, 55))
+    assert late["id"] in staged[NIGHTS[1]]  # dated the first day, staged the night it arrived
+    all_staged = [i for ids in staged.values() for i in ids]
+    assert len(all_staged) == len(set(all_staged)) == 6 * 3 + 1 + 2  # + the 00:05 statuses of days 2 and 3
+    after_midnight = {s["id"] for s in statuses if created(s).astimezone(JST).hour == 0 and created(s).minute == 5}
+    twice = {i for i, n in server.served.items() if n > 1}
+    assert twice <= after_midnight  # only what was posted between D's end and the run is sent again

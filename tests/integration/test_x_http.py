@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from replay_server import REALDATA, Reply
+from replay_server import FIXTURES, Reply
 
 from miryoku.lake.state import load_state
 from miryoku.sources import xapi
@@ -24,16 +24,13 @@ NOW = (START + dt.timedelta(days=1, hours=1)).timestamp()  # the nightly run, ju
 
 
 def v2_tweets() -> list[dict]:
-    """The real 2009 Japanese statuses (v1) in the v2 shape, times moved into D, newest first."""
-    v1 = json.loads((REALDATA / "sns" / "twitter4j_v1_home_timeline_ja_2009.json").read_text())
-    rt = json.loads((REALDATA / "sns" / "twitter4j_v1_retweet_ja_2009.json").read_text())
-    out = [{"id": str(rt["id"]), "text": rt["text"], "author_id": str(rt["user"]["id"]), "lang": "ja",
-            "created_at": (START + dt.timedelta(hours=23)).isoformat().replace("+00:00", "Z"),
-            "referenced_tweets": [{"type": "retweeted", "id": str(rt["retweeted_status"]["id"])}],
-            "entities": {"mentions": [{"username": "yusukey", "id": "4171231"}]}}]
-    for i, t in enumerate(v1):
-        out.append({"id": str(t["id"]), "text": t["text"], "author_id": str(t["user"]["id"]), "lang": "ja",
-                    "created_at": (START + dt.timedelta(hours=20, minutes=-i)).isoformat().replace("+00:00", "Z")})
+    """The recorded recent-search payload (tests/fixtures/sns, shapes from the X API v2 reference),
+    times moved into D a few minutes apart, newest first."""
+    doc = json.loads((FIXTURES / "x_v2_recent_search.json").read_text(encoding="utf-8"))
+    out = []
+    for i, tweet in enumerate(doc["data"]):
+        at = START + dt.timedelta(hours=20, minutes=-7 * i)
+        out.append({**tweet, "created_at": at.isoformat().replace("+00:00", ".000Z")})
     return out
 
 
@@ -63,42 +60,50 @@ def token(monkeypatch):
 
 def test_next_token_pagination_window_and_retweets(replay, lake, sleeps):
     tweets = v2_tweets()
-    replay.add(PATH, Reply(200, body(tweets[:10], "tok-2")), Reply(200, body(tweets[10:])))
+    replay.add(PATH, Reply(200, body(tweets[:5], "tok-2")), Reply(200, body(tweets[5:])))
     ctx = FetchContext(DT, "run-1")
     stats = run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)), ctx, {})
-    assert stats["rows_out"] == 17 and stats["pages"] == 2
+    assert stats["rows_out"] == 8 and stats["pages"] == 2
     first, second = replay.hits(PATH)
     assert first.query["start_time"] == "2026-11-19T15:00:00Z" and first.query["end_time"] == "2026-11-20T15:00:00Z"
     assert "next_token" not in first.query and second.query["next_token"] == "tok-2"
     assert first.headers["authorization"] == "Bearer AAAA-bearer-secret-0001"
     rows = {r["post_id"]: r for r in lake.read_parquet(staged_source_dir("run-1", DT, "x")).to_pylist()}
-    rt = rows["6011259778"]
-    assert rt["text"].startswith("RT @yusukey: この前取材受けた奴 -> ")  # &gt; unescaped
+    rt = rows[tweets[2]["id"]]
+    assert rt["text"] == "RT @someone: 弘前公園の紅葉、見頃です & 人が多い"  # &amp; unescaped
     raw = json.loads(rt["raw"])
-    assert raw["retweet_of"] == "6010814202" and "author_id" not in raw and "mentions" not in raw.get("entities", {})
-    assert rt["url"] == "https://x.com/i/web/status/6011259778"
-    assert "bearer-secret" not in json.dumps(list(rows.values()), default=str)
+    assert raw["retweet_of"] == tweets[2]["referenced_tweets"][0]["id"] and "author_id" not in raw
+    assert "mentions" not in raw.get("entities", {}) and "in_reply_to_user_id" not in json.loads(
+        rows[tweets[7]["id"]]["raw"])
+    assert rows[tweets[0]["id"]]["hashtags"] == ["青森", "りんご"] and rows[tweets[4]["id"]]["lang"] == "en"
+    assert rows[tweets[3]["id"]]["text"] == "青森駅前のアップルパイ屋さん、行列だった >_<"
+    assert rt["url"] == f"https://x.com/i/web/status/{tweets[2]['id']}"
+    stored = json.dumps(list(rows.values()), default=str)
+    assert "bearer-secret" not in stored and "2244994945" not in stored
 
 
 def test_newest_id_watermark_and_since_id_for_the_next_night(replay, lake, sleeps):
     tweets = v2_tweets()
     replay.add(PATH, Reply(200, body(tweets[:5])))
-    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, incremental="since_id"), client(sleeps)),
-                  FetchContext(DT, "run-d"), {})
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)), FetchContext(DT, "run-d"), {})
     key = Query("x|宇宙ステーション").state_key
-    assert load_state(lake, "x", key)["newest_id"] == tweets[0]["id"]
-    later = {**tweets[1], "id": "9000000001", "created_at": "2026-11-21T03:00:00Z"}
+    assert load_state(lake, "x", key)["mark"]["id"] == tweets[0]["id"]
+    later = {**tweets[1], "id": "1993800000000000001", "created_at": "2026-11-21T03:00:00.000Z"}
     replay.add(PATH, Reply(200, body([later])))
-    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, incremental="since_id"),
-                                                client(sleeps, NOW + 86400)), FetchContext("2026-11-21", "run-d2"), {})
-    assert replay.hits(PATH)[-1].query["since_id"] == tweets[0]["id"]
-    # a re-run of D itself still asks for D's full window
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps, NOW + 86400)),
+                  FetchContext("2026-11-21", "run-d2"), {})
+    assert replay.hits(PATH)[-1].query["since_id"] == tweets[0]["id"]  # incremental by default
+    assert "start_time" not in replay.hits(PATH)[-1].query
+    # a re-run of D itself (older than the watermark) asks for D's window only
     replay.add(PATH, Reply(200, body(tweets[:5])))
-    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, incremental="since_id"), client(sleeps)),
-                  FetchContext(DT, "run-d3"), {})
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps)), FetchContext(DT, "run-d3"), {})
     assert "since_id" not in replay.hits(PATH)[-1].query
     mark = load_state(lake, "x", key)
-    assert (mark["dt"], mark["newest_id"]) == ("2026-11-21", "9000000001")  # the re-run did not move it back
+    assert (mark["dt"], mark["mark"]["id"]) == ("2026-11-21", "1993800000000000001")  # not moved back
+    replay.add(PATH, Reply(200, body([])))
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, incremental="window"),
+                                                client(sleeps, NOW + 2 * 86400)), FetchContext("2026-11-22", "run-w"), {})
+    assert "since_id" not in replay.hits(PATH)[-1].query  # incremental = "window" turns it off
 
 
 def test_429_waits_until_x_rate_limit_reset(replay, lake, sleeps):
@@ -136,3 +141,60 @@ def test_dates_beyond_recent_search_fail_instead_of_staging_nothing(replay, lake
         run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay), client(sleeps, NOW + 30 * 86400)),
                       FetchContext(DT, "run-old"), {})
     assert replay.requests == []
+
+
+# ---- several nights against a recent search that answers like X -------------------------------------
+
+NIGHTS = ["2026-11-20", "2026-11-21", "2026-11-22"]
+
+
+def night_start(day: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.timezone(dt.timedelta(hours=9)))
+
+
+def searchable() -> list[dict]:
+    """The recorded tweets, eight a day over three days plus two after each midnight; ids grow with time."""
+    recorded, out = v2_tweets(), []
+    moments = [night_start(d) + dt.timedelta(hours=1 + 3 * i) for d in NIGHTS for i in range(8)]
+    moments += [night_start(d) + dt.timedelta(days=1, minutes=m) for d in NIGHTS for m in (2, 4)]
+    for k, at in enumerate(sorted(moments)):
+        tweet = dict(recorded[k % len(recorded)])
+        tweet.update(id=str(1993700000000000000 + k * 1000), created_at=at.astimezone(dt.UTC).isoformat()
+                     .replace("+00:00", ".000Z"), _arrived=at)
+        out.append(tweet)
+    return out
+
+
+def test_nights_fetch_each_tweet_once_and_a_backfill_only_its_window(replay, lake, sleeps):
+    from replay_server import Clock, XRecentSearch
+
+    tweets, clock = searchable(), Clock(None)
+    server = XRecentSearch(tweets, clock)
+    replay.route(PATH, server)
+    staged, first = {}, {}
+    for day in NIGHTS:
+        run_at = night_start(day) + dt.timedelta(days=1, minutes=10)
+        clock.now = run_at
+        before = len(replay.hits(PATH))
+        ctx = FetchContext(day, f"run-{day}")
+        run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, page_size=5),
+                                                    client(sleeps, run_at.timestamp())), ctx, {})
+        first[day] = replay.hits(PATH)[before].query
+        staged[day] = lake.read_parquet(staged_source_dir(ctx.run_id, day, "x")).column("post_id").to_pylist()
+    all_staged = [i for ids in staged.values() for i in ids]
+    in_range = {t["id"] for t in tweets if t["_arrived"] < night_start(NIGHTS[-1]) + dt.timedelta(days=1)}
+    assert sorted(all_staged) == sorted(in_range) and set(server.served.values()) == {1}
+    assert "start_time" in first[NIGHTS[0]] and "since_id" not in first[NIGHTS[0]]
+    for day, nxt in zip(NIGHTS, NIGHTS[1:], strict=False):
+        assert first[nxt]["since_id"] == max(staged[day], key=int) and "start_time" not in first[nxt]
+    server.served.clear()
+    run_at = night_start("2026-11-23") + dt.timedelta(hours=10)
+    clock.now = run_at
+    ctx = FetchContext(NIGHTS[1], "run-backfill")
+    run_connector(lake, "x", xapi.connector_for(lake, "x", options(replay, page_size=5),
+                                                client(sleeps, run_at.timestamp())), ctx, {})
+    backfill = lake.read_parquet(staged_source_dir(ctx.run_id, NIGHTS[1], "x")).column("post_id").to_pylist()
+    assert sorted(backfill) == sorted(staged[NIGHTS[1]])
+    by_id = {t["id"]: t for t in tweets}
+    assert all(night_start(NIGHTS[1]) <= by_id[i]["_arrived"] < night_start(NIGHTS[2]) for i in server.served)
+    assert load_state(lake, "x", Query("x|宇宙ステーション").state_key)["dt"] == NIGHTS[-1]

@@ -5,7 +5,9 @@ and LOD URIs get their check digit computed) or else the source's configured ``m
 6-digit code with a wrong check digit is quarantined as ``bad_muni_code`` — never corrected, since
 the wrong digit may be anywhere — and so is a row with no code at all. Numbers and dates that do not
 parse are quarantined with the column named; suppression marks become null. The raw record is kept
-in ``attributes``; text is stripped but otherwise kept as written (``phone_norm`` adds a folded form).
+in ``attributes``; text is stripped but otherwise kept as written (``phone_norm`` adds a folded form,
+``<column>_yen`` the amount of a fee, ``<column>_date`` the first date inside a note, each with a
+``…_flag`` saying why it is null when the text has no single readable value).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import unicodedata
 
 import pyarrow as pa
 
+from miryoku.conform.companions import date_of, yen_of
 from miryoku.conform.opendata_schemas import columns_of, match_columns, muni_code_column
 from miryoku.lake.quarantine import Rejected
 from miryoku.sources.jpcodes import CodeError, muni_code, pref_code
@@ -31,6 +34,10 @@ def silver_schema(dataset: str) -> pa.Schema:
         fields.append((column, pa.float64() if kind == "number" else pa.string()))
         if kind == "phone":
             fields.append((f"{column}_norm", pa.string()))
+        elif kind == "text_yen":
+            fields += [(f"{column}_yen", pa.int64()), (f"{column}_yen_flag", pa.string())]
+        elif kind == "text_date":
+            fields += [(f"{column}_date", pa.string()), (f"{column}_date_flag", pa.string())]
     fields += [("attributes", pa.string()), ("row_no", pa.int64())]
     fields += [(m, pa.string()) for m in META if m != "row_no"]
     return pa.schema(fields)
@@ -91,6 +98,10 @@ def conform_row(dataset: str, row: dict) -> dict | Rejected:
             out[column] = text or None
             if kind == "phone":
                 out[f"{column}_norm"] = norm_phone(text) if text and text not in ("-", "なし") else None
+            elif kind == "text_yen":
+                out[f"{column}_yen"], out[f"{column}_yen_flag"] = yen_of(text)
+            elif kind == "text_date":
+                out[f"{column}_date"], out[f"{column}_date_flag"] = date_of(text)
     return out
 
 

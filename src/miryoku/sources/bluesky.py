@@ -3,9 +3,13 @@
 The session is created with an app password (``com.atproto.server.createSession``; identifier and
 password come from environment variables or an Airflow connection) and lives only in memory. An
 ``ExpiredToken`` answer refreshes the session once (``refreshSession``, then a new login); if the
-server still refuses, the run fails with an ``AuthError`` that says so. Searches use ``since`` /
-``until`` = D's window and ``sort=latest``; posts are filtered on their sort time
-(min(createdAt, indexedAt)), which is what the window parameters filter on.
+server still refuses, the run fails with an ``AuthError`` that says so. Searches use ``sort=latest``,
+``until`` = D's end and ``since`` = D's start on a first night or a backfill; after a watermark
+(the newest sort time read by the previous night) ``since`` is one millisecond after it (``since``
+is inclusive), bounded by the late-arrival lookback, and
+``cursor`` pages within the query (the run's resume token keeps it across a retried attempt).
+Posts are filtered on their sort time (min(createdAt, indexedAt)), which is what the window
+parameters filter on.
 
 The post id is the record's CID: the ``at://`` URI and the author block carry the author's DID and
 handle, which never leave the connector (the author DID is hashed into ``author_key``).
@@ -17,12 +21,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 from miryoku.lake.quarantine import Rejected
+from miryoku.lake.state import load_state
 from miryoku.lake.storage import Lake
 from miryoku.sources.base import FetchContext, PostRecord, raw_json
 from miryoku.sources.http import AuthError, HttpClient, HttpError, policy_from_options
 from miryoku.sources.ingest import Page, run_connector
 from miryoku.sources.secrets import safe_url, secret
-from miryoku.sources.snspaging import Batch, Query, in_window, paginate, search_terms
+from miryoku.sources.snspaging import Batch, Query, floor_mark, paginate, read_from, search_terms
 
 DEFAULT_SERVICE = "https://bsky.social"
 TAG_FACET = "app.bsky.richtext.facet#tag"
@@ -140,6 +145,20 @@ class Session:
         raise AssertionError("unreachable")
 
 
+def _zulu(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _later(a: dict | None, b: dict | None) -> dict | None:
+    """The later of two positions ``{"at": sort time, "cids": [posts at exactly that time]}``."""
+    if a is None or b is None:
+        return a or b
+    ta, tb = _time(a["at"]), _time(b["at"])
+    if ta == tb:
+        return {"at": a["at"], "cids": sorted(set(a["cids"]) | set(b["cids"]))}
+    return a if ta > tb else b
+
+
 def queries(options: dict) -> list[Query]:
     terms = search_terms(options) + [f"#{t.lstrip('#')}" for t in options.get("hashtags", [])]
     return [Query(f"bsky|{t}", {"q": t}) for t in terms]
@@ -152,11 +171,23 @@ def connector_for(lake: Lake, name: str, options: dict, client: HttpClient | Non
         http = client or HttpClient(policy=policy_from_options(options))
         session = Session(http, service, options)
         start, end = ctx.window
+        earliest = read_from(ctx, lake.cfg.late_days)
+        floors: dict[str, dict | None] = {}
+        newest: dict[str, dict | None] = {}
+
+        def floor_of(query: Query) -> dict | None:
+            if query.key not in floors:
+                floors[query.key] = floor_mark(lake, ctx, name, query)
+                saved = load_state(lake, name, query.state_key)
+                newest[query.key] = _later(floors[query.key], saved.get("mark") if saved.get("dt") == ctx.dt else None)
+            return floors[query.key]
 
         def fetch_batch(query: Query, cursor) -> Batch:
+            floor = floor_of(query)
+            # ``since`` is inclusive: one millisecond after the watermark, whose posts were read already
+            since = max(_time(floor["at"]) + dt.timedelta(milliseconds=1), earliest) if floor else start
             params = {"q": query.params["q"], "sort": "latest", "limit": int(options.get("page_size", 100)),
-                      "since": start.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-                      "until": end.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")}
+                      "since": _zulu(since), "until": _zulu(end)}
             if cursor:
                 params["cursor"] = cursor
             body, resp = session.get("app.bsky.feed.searchPosts", params)
@@ -165,14 +196,17 @@ def connector_for(lake: Lake, name: str, options: dict, client: HttpClient | Non
             request = safe_url(str(resp.request.url))
             records, rejected = [], []
             for post in body.get("posts", []):
-                parsed = parse_post(post, name, request, lake.cfg.max_text_chars)
                 moment = sort_time(post) if isinstance(post, dict) else None
+                cid = post.get("cid") if isinstance(post, dict) else None
+                parsed = parse_post(post, name, request, lake.cfg.max_text_chars)
+                if moment is not None and since <= moment < end and cid:
+                    newest[query.key] = _later(newest[query.key], {"at": _zulu(moment), "cids": [cid]})
                 if isinstance(parsed, Rejected):
                     rejected.append(parsed)
-                elif moment is not None and in_window(ctx, moment):
+                elif moment is not None and since <= moment < end:
                     records.append(parsed)
             next_cursor = body.get("cursor") if body.get("posts") else None
-            return Batch(records, rejected, next_cursor or None, None)
+            return Batch(records, rejected, next_cursor or None, newest[query.key], floor)
 
         try:
             yield from paginate(lake, ctx, name, queries(options), fetch_batch, resume,

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from miryoku.lake.quarantine import Rejected
 from miryoku.lake.storage import Lake
 from miryoku.sources.base import FetchContext, raw_json
+from miryoku.sources.fileinputs import refused_url_message
 from miryoku.sources.http import HttpClient, HttpError, policy_from_options
 from miryoku.sources.inputs import InputFile
 from miryoku.sources.opendata import csv_page, dataset_of
@@ -99,9 +100,13 @@ def fetch_for(lake: Lake, name: str, options: dict, client: HttpClient | None = 
             try:
                 data, final = download(target["url"], policy)
             except (RefusedURL, HttpError) as exc:
-                reason = "resource_refused" if isinstance(exc, RefusedURL) else "resource_download_failed"
+                # a catalog's resource is third-party data: a refused one is quarantined with the setting
+                # that would allow it, and the catalog's other resources are still read
+                refused = isinstance(exc, RefusedURL)
+                detail = refused_url_message(name, target["url"], exc) if refused else str(exc)
                 page = TablePage(rows={table: []}, rejected={table: [Rejected.of(
-                    reason, str(exc), name, location, raw_json(target))]}, rows_in=1)
+                    "resource_refused" if refused else "resource_download_failed", detail, name, location,
+                    raw_json(target))]}, rows_in=1)
             else:
                 display = f"{target['package']}/{target['name'] or target['id']}"
                 file = InputFile(name=display, location=safe_url(final), data=data)

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from miryoku.lake.quarantine import Rejected
 from miryoku.lake.storage import Lake
 from miryoku.sources.base import FetchContext
-from miryoku.sources.inputs import InputFile, iter_inputs
+from miryoku.sources.fileinputs import fail_alone, iter_source_inputs
+from miryoku.sources.inputs import InputFile
 from miryoku.sources.jpdata import EncodingError, combine_headers, decode_bytes, read_rows
 from miryoku.sources.jpvalues import DateError, parse_date
 from miryoku.sources.tabular import FileMeta, TablePage, checksum, run_tabular
@@ -109,7 +110,7 @@ def csv_page(file: InputFile, source: str, options: dict) -> TablePage:
 def fetch_for(lake: Lake, name: str, options: dict):
     def fetch(ctx: FetchContext, resume: dict | None) -> Iterator[TablePage]:
         done = int((resume or {}).get("files_done", 0))
-        for index, file in iter_inputs(lake, ctx, name, options, (".csv",), done):
+        for index, file in iter_source_inputs(lake, ctx, name, options, (".csv",), done):
             page = csv_page(file, name, options)
             page.resume = {"files_done": index}
             yield page
@@ -118,4 +119,4 @@ def fetch_for(lake: Lake, name: str, options: dict):
 
 def ingest(lake: Lake, ctx: FetchContext, name: str, options: dict) -> dict:
     """Stage D's e-Stat CSV files (landing folder or configured URLs) into bronze ``stat_values_v1``."""
-    return run_tabular(lake, name, fetch_for(lake, name, options), ctx, [TABLE])
+    return fail_alone(lake, ctx, name, lambda: run_tabular(lake, name, fetch_for(lake, name, options), ctx, [TABLE]))

@@ -1,9 +1,10 @@
 """The HTTP client every API connector uses: bounded retries that respect the server's rate limits.
 
-Retried: timeouts and connection errors, 429, 5xx, and 200 responses whose body is not the JSON that
+The retry loop is tenacity's. Retried: timeouts and connection errors, 429, 5xx, and 200 responses whose body is not the JSON that
 was asked for (a truncated body or a proxy's HTML page). The wait before a retry is the server's
-``Retry-After`` or rate-limit reset (``x-rate-limit-reset`` epoch seconds, ``X-RateLimit-Reset``
-epoch or ISO time) when it sends one, else exponential back-off with full jitter. The sum of waits
+``Retry-After`` (delta seconds, decimals too, or an HTTP-date; anything else is ignored) or
+rate-limit reset (``x-rate-limit-reset`` epoch seconds, ``X-RateLimit-Reset`` epoch or ISO time)
+when it sends one, else exponential back-off with full jitter. The sum of waits
 is capped (``max_wait_total``): a source that cannot be served in time fails its own task instead
 of stalling the night. When a response says the quota is used up (``X-RateLimit-Remaining: 0``) the
 next request waits for the reset first.
@@ -18,12 +19,14 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type
 
 from miryoku.sources.secrets import redact, safe_url
 
@@ -58,29 +61,60 @@ class RetryPolicy:
     timeout: float = 30.0
 
 
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Seconds a ``Retry-After`` value asks for: delta seconds (``120``, also ``1.5``), an HTTP-date, or
+    None for anything else (garbage, negative, infinite) so the caller falls back to its back-off."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
 def _reset_wait(headers: httpx.Headers, now: float) -> float | None:
-    """Seconds until the server says we may retry, from Retry-After or a rate-limit reset header."""
-    retry_after = headers.get("retry-after")
-    if retry_after:
-        if retry_after.strip().isdigit():
-            return float(retry_after)
-        parsed = email.utils.parsedate_to_datetime(retry_after) if retry_after else None
-        if parsed is not None:
-            return parsed.timestamp() - now
+    """Seconds until the server says we may retry, from Retry-After or a rate-limit reset header.
+
+    ``x-rate-limit-reset`` (X) and ``X-RateLimit-Reset`` are epoch seconds (milliseconds are
+    recognised by their size), an ISO time (Mastodon) or, for small numbers, a delta (``RateLimit-Reset``).
+    An unreadable value is ignored, never an exception."""
+    wait = retry_after_seconds(headers.get("retry-after"), now)
+    if wait is not None:
+        return wait
     for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
-        value = headers.get(name)
+        value = (headers.get(name) or "").strip()
         if not value:
             continue
-        value = value.strip()
         try:
             number = float(value)
         except ValueError:
             try:
-                return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - now
+                return max(0.0, dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - now)
             except ValueError:
                 continue
-        return number - now if number > 1_000_000_000 else number  # epoch seconds, or a delta
+        if not math.isfinite(number) or number < 0:
+            continue
+        if number > 1e12:  # epoch milliseconds
+            number /= 1000
+        return max(0.0, number - now) if number > 1_000_000_000 else number
     return None
+
+
+class _Retry(Exception):
+    """One failed attempt worth retrying: why, and the server's wait hint if it gave one."""
+
+    def __init__(self, why: str, hint: float | None = None, bad_payload: bool = False):
+        super().__init__(why)
+        self.why, self.hint, self.bad_payload = why, hint, bad_payload
+
+
+class _OverBudget(Exception):
+    pass
 
 
 class HttpClient:
@@ -120,45 +154,77 @@ class HttpClient:
     def _backoff(self, attempt: int) -> float:
         return self.rng() * min(self.policy.max_delay, self.policy.base_delay * 2 ** attempt)
 
+    def _next_wait(self, state: RetryCallState) -> float:
+        """The server's hint (plus up to 10 % jitter) when it sent one, else full-jitter back-off."""
+        failure = state.outcome.exception()
+        hint = failure.hint if isinstance(failure, _Retry) else None
+        if hint is not None:
+            return hint + self.rng() * 0.1 * max(hint, 0.1)
+        return self._backoff(state.attempt_number - 1)
+
+    def _stop(self, state: RetryCallState) -> bool:
+        if state.attempt_number >= self.policy.attempts:
+            return True
+        if self.waited + (state.upcoming_sleep or 0.0) > self.policy.max_wait_total:
+            raise _OverBudget(state.upcoming_sleep)
+        return False
+
+    def _sleep(self, seconds: float) -> None:
+        self.waited += seconds
+        self.sleep(seconds)
+
     def request_json(self, method: str, url: str, *, params: dict | None = None, headers: dict | None = None,
                      json_body: dict | None = None, ok_status: tuple[int, ...] = (200,)) -> tuple[object, httpx.Response]:
-        """Send and decode JSON, retrying what is worth retrying; raises ``HttpError`` subclasses."""
+        """Send and decode JSON, retrying what is worth retrying; raises ``HttpError`` subclasses.
+
+        The loop is tenacity's: ``attempts`` tries, waits from ``_next_wait``, and a stop that refuses
+        to start a wait that would take the total past ``max_wait_total``."""
         full = str(httpx.URL(url, params=params)) if params else url
-        last, wait = "no attempt", 0.0
-        for attempt in range(self.policy.attempts):
-            if attempt:
-                self._wait(wait, last, full)
+
+        def attempt() -> tuple[object, httpx.Response]:
             if self._not_before is not None:
                 pause, self._not_before = self._not_before - self.now(), None
                 if pause > 0:
                     self._wait(pause, "rate limit quota used up", full)
-            self.requests += 1
-            try:
-                resp = self._client.request(method, url, params=params, headers=headers, json=json_body)
-                body = resp.content
-            except httpx.TransportError as exc:  # timeouts, refused, reset, truncated bodies
-                last, wait = f"{type(exc).__name__}: {redact(str(exc), self.secrets)}", self._backoff(attempt)
-                continue
-            self._note_quota(resp)
-            if resp.status_code in RETRY_STATUS:
-                reset = _reset_wait(resp.headers, self.now())
-                last = f"HTTP {resp.status_code}"
-                wait = reset + self.rng() * 0.1 * max(reset, 0.1) if reset is not None else self._backoff(attempt)
-                continue
-            snippet = redact(body[:300].decode("utf-8", "replace"), self.secrets)
-            if resp.status_code in (401, 403):
-                raise AuthError(f"HTTP {resp.status_code} from {safe_url(full)}: credentials refused or expired "
-                                f"({snippet})", resp.status_code, snippet) from None
-            if resp.status_code not in ok_status:
-                raise HttpError(f"HTTP {resp.status_code} from {safe_url(full)}: {snippet}",
-                                resp.status_code, snippet) from None
-            try:
-                return json.loads(body), resp
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                last = f"body is not JSON ({len(body)} bytes: {snippet[:80]!r})"
-                wait = self._backoff(attempt)
-        cls = BadPayload if last.startswith("body is not JSON") else HttpError
-        raise cls(f"giving up on {safe_url(full)} after {self.policy.attempts} attempts: {last}") from None
+            return self._attempt(method, url, full, params, headers, json_body, ok_status)
+
+        retrying = Retrying(stop=self._stop, wait=self._next_wait, sleep=self._sleep,
+                            retry=retry_if_exception_type(_Retry), reraise=False,
+                            before_sleep=lambda st: log.info("retrying %s in %.1fs (%s)", safe_url(full),
+                                                             st.upcoming_sleep, st.outcome.exception()))
+        try:
+            return retrying(attempt)
+        except _OverBudget as over:
+            last = retrying.statistics.get("attempt_number", 1)
+            raise HttpError(f"giving up on {safe_url(full)} after {last} attempts: waiting {float(over.args[0]):.0f}s "
+                            f"more would exceed the {self.policy.max_wait_total:.0f}s retry budget") from None
+        except RetryError as exc:
+            failure = exc.last_attempt.exception()
+            cls = BadPayload if getattr(failure, "bad_payload", False) else HttpError
+            raise cls(f"giving up on {safe_url(full)} after {self.policy.attempts} attempts: "
+                      f"{getattr(failure, 'why', failure)}") from None
+
+    def _attempt(self, method, url, full, params, headers, json_body, ok_status) -> tuple[object, httpx.Response]:
+        self.requests += 1
+        try:
+            resp = self._client.request(method, url, params=params, headers=headers, json=json_body)
+            body = resp.content
+        except httpx.TransportError as exc:  # timeouts, refused, reset, truncated bodies
+            raise _Retry(f"{type(exc).__name__}: {redact(str(exc), self.secrets)}") from None
+        self._note_quota(resp)
+        if resp.status_code in RETRY_STATUS:
+            raise _Retry(f"HTTP {resp.status_code}", _reset_wait(resp.headers, self.now()))
+        snippet = redact(body[:300].decode("utf-8", "replace"), self.secrets)
+        if resp.status_code in (401, 403):
+            raise AuthError(f"HTTP {resp.status_code} from {safe_url(full)}: credentials refused or expired "
+                            f"({snippet})", resp.status_code, snippet) from None
+        if resp.status_code not in ok_status:
+            raise HttpError(f"HTTP {resp.status_code} from {safe_url(full)}: {snippet}",
+                            resp.status_code, snippet) from None
+        try:
+            return json.loads(body), resp
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise _Retry(f"body is not JSON ({len(body)} bytes: {snippet[:80]!r})", bad_payload=True) from None
 
     def get_json(self, url: str, params: dict | None = None, headers: dict | None = None) -> tuple[object, httpx.Response]:
         return self.request_json("GET", url, params=params, headers=headers)

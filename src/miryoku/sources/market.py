@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from miryoku.lake.quarantine import Rejected
 from miryoku.lake.storage import Lake
 from miryoku.sources.base import FetchContext
-from miryoku.sources.inputs import InputFile, iter_inputs
+from miryoku.sources.fileinputs import fail_alone, iter_source_inputs
+from miryoku.sources.inputs import InputFile
 from miryoku.sources.jpdata import EncodingError, parse_csv
 from miryoku.sources.tabular import FileMeta, TablePage, checksum, run_tabular
 
@@ -72,7 +73,7 @@ def file_page(file: InputFile, source: str, options: dict) -> TablePage:
 def fetch_for(lake: Lake, name: str, options: dict):
     def fetch(ctx: FetchContext, resume: dict | None) -> Iterator[TablePage]:
         done = int((resume or {}).get("files_done", 0))
-        for index, file in iter_inputs(lake, ctx, name, options, (".csv", ".txt"), done):
+        for index, file in iter_source_inputs(lake, ctx, name, options, (".csv", ".txt"), done):
             page = file_page(file, name, options)
             page.resume = {"files_done": index}
             yield page
@@ -81,4 +82,4 @@ def fetch_for(lake: Lake, name: str, options: dict):
 
 def ingest(lake: Lake, ctx: FetchContext, name: str, options: dict) -> dict:
     """Stage D's market/crop statistics files into bronze ``shipments_raw_v1``."""
-    return run_tabular(lake, name, fetch_for(lake, name, options), ctx, [TABLE])
+    return fail_alone(lake, ctx, name, lambda: run_tabular(lake, name, fetch_for(lake, name, options), ctx, [TABLE]))

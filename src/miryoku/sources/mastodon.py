@@ -2,10 +2,14 @@
 
 Per instance, every configured hashtag (``GET /api/v1/timelines/tag/:hashtag``) and every search
 term (``GET /api/v2/search?type=statuses``, needs a token on most instances) is one query. The
-window is expressed with Mastodon's time-ordered ids (id = milliseconds << 16): ``max_id`` at D's end
-and ``min_id``/``since_id`` at its start; statuses are also filtered on ``created_at`` because old
-instances use plain sequential ids. Timelines page with the ``Link: <…max_id=…>; rel="next"``
-header, search with ``offset``. ``X-RateLimit-Remaining``/``-Reset`` are honoured by the client.
+upper bound is ``max_id`` at D's end (Mastodon's time-ordered ids: milliseconds << 16, larger than
+any sequential id). The lower bound is the query's watermark — the newest status the previous night
+read, as ``since_id`` (timelines) / ``min_id`` (search) — never ``snowflake(start)`` on its own, which
+would hide every status of an old instance with sequential ids: there the ``created_at`` floor (D's
+start, or the late-arrival lookback after a watermark) stops the paging. A first night, and a
+backfill of an older date, read D's window only (a backfill on an instance whose watermark shows
+snowflake ids also sends ``snowflake(start)`` as the lower id, so no page reaches before D). Timelines page with the ``Link: <…max_id=…>;
+rel="next"`` header, search with ``offset``. ``X-RateLimit-Remaining``/``-Reset`` are honoured by the client.
 
 A boost (``reblog``) is recognised: the boosted status is recorded (its own id, text and time) with
 the boost noted in ``raw``; it is staged once however often it is boosted. HTML ``content`` becomes
@@ -22,12 +26,13 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, quote, urlsplit
 
 from miryoku.lake.quarantine import Rejected
+from miryoku.lake.state import load_state
 from miryoku.lake.storage import Lake
 from miryoku.sources.base import FetchContext, PostRecord, raw_json
 from miryoku.sources.http import HttpClient, policy_from_options
 from miryoku.sources.ingest import Page, run_connector
 from miryoku.sources.secrets import MissingSecret, safe_url, secret
-from miryoku.sources.snspaging import Batch, Query, in_window, paginate, search_terms
+from miryoku.sources.snspaging import Batch, Query, floor_mark, in_window, paginate, read_from, search_terms
 
 BLOCK_RE = re.compile(r"(?i)<br\s*/?>|</p\s*>\s*<p[^>]*>")
 TAG_RE = re.compile(r"<[^>]+>")
@@ -122,15 +127,41 @@ def queries(options: dict) -> list[Query]:
     return found
 
 
+SNOWFLAKE_MIN = 1 << 56  # ids below this are an old instance's sequential ids (snowflakes are ~2^56+)
+
+
+def _newer(a: dict | None, b: dict | None) -> dict | None:
+    """The later of two positions ``{"id", "at"}`` (by id; ids of one instance are comparable)."""
+    if a is None or b is None:
+        return a or b
+    return a if int(a["id"]) >= int(b["id"]) else b
+
+
 def connector_for(lake: Lake, name: str, options: dict, client: HttpClient | None = None):
     limit = int(options.get("page_size", 40))
 
     def fetch(ctx: FetchContext, opts: dict, resume: dict | None) -> Iterator[Page]:
         http = client or HttpClient(policy=policy_from_options(options))
         start, end = ctx.window
+        earliest = read_from(ctx, lake.cfg.late_days)
+        floors: dict[str, dict | None] = {}
+        newest: dict[str, dict | None] = {}
+
+        snowflakes: dict[str, bool] = {}
+
+        def floor_of(query: Query) -> dict | None:
+            if query.key not in floors:
+                floors[query.key] = floor_mark(lake, ctx, name, query)
+                saved = load_state(lake, name, query.state_key)
+                same_day = saved.get("mark") if saved.get("dt") == ctx.dt else None
+                newest[query.key] = _newer(floors[query.key], same_day)
+                known = (saved.get("mark") or {}).get("id")
+                snowflakes[query.key] = known is not None and int(known) >= SNOWFLAKE_MIN
+            return floors[query.key]
 
         def fetch_batch(query: Query, cursor) -> Batch:
             inst = query.params
+            floor = floor_of(query)
             headers = {}
             if inst.get("token_env") or inst.get("token_conn"):
                 try:
@@ -141,13 +172,26 @@ def connector_for(lake: Lake, name: str, options: dict, client: HttpClient | Non
                     if "tag" not in inst:  # hashtag timelines are public; search needs the token
                         raise
             host = urlsplit(inst["url"]).netloc
+            # the lower id bound: after the watermark, and for snowflake ids not before the window
+            # (a sequential-id instance gets the created_at floor only: snowflake(start) would hide it all)
+            low = None
+            if floor:
+                low = int(floor["id"])
+                if low >= SNOWFLAKE_MIN:
+                    low = max(low, int(snowflake(earliest)) - 1)
+            elif snowflakes[query.key]:  # a backfill on an instance known to use snowflake ids
+                low = int(snowflake(start)) - 1
             if "tag" in inst:
                 url = f"{inst['url']}/api/v1/timelines/tag/{quote(inst['tag'], safe='')}"
-                params = {"limit": limit, "max_id": cursor or snowflake(end), "since_id": snowflake(start)}
+                params = {"limit": limit, "max_id": cursor or snowflake(end)}
+                if low is not None:
+                    params["since_id"] = str(low)
             else:
                 url = f"{inst['url']}/api/v2/search"
                 params = {"q": inst["q"], "type": "statuses", "limit": limit, "offset": cursor or 0,
-                          "max_id": snowflake(end), "min_id": snowflake(start)}
+                          "max_id": snowflake(end)}
+                if low is not None:
+                    params["min_id"] = str(low)
             body, resp = http.get_json(url, params=params, headers=headers)
             statuses = body.get("statuses", []) if isinstance(body, dict) else body
             if not isinstance(statuses, list):
@@ -158,19 +202,22 @@ def connector_for(lake: Lake, name: str, options: dict, client: HttpClient | Non
                 parsed = parse_status(status, host, name, request, lake.cfg.max_text_chars)
                 moment = _moment(status)  # a boost counts at the time it was boosted
                 oldest = moment if moment and (oldest is None or moment < oldest) else oldest
+                if moment is not None and moment < end and isinstance(status, dict) and status.get("id"):
+                    if low is None or int(status["id"]) > low:
+                        newest[query.key] = _newer(newest[query.key], {"id": str(status["id"]),
+                                                                       "at": moment.isoformat()})
                 if isinstance(parsed, Rejected):
                     rejected.append(parsed)
-                elif moment is not None and in_window(ctx, moment):
-                    records.append(parsed)
+                elif moment is not None and (in_window(ctx, moment) or (floor and earliest <= moment < end)):
+                    records.append(parsed)  # after a watermark, late arrivals of the lookback count too
             if "tag" in inst:
                 nxt = resp.links.get("next", {}).get("url")
                 next_cursor = (parse_qs(urlsplit(nxt).query).get("max_id") or [None])[0] if nxt else None
-                if not statuses or (oldest is not None and oldest < start):
+                if not statuses or (oldest is not None and oldest < (earliest if floor else start)):
                     next_cursor = None
             else:
                 next_cursor = (int(cursor or 0) + len(statuses)) if len(statuses) >= limit else None
-            mark = {"newest_id": str(statuses[0]["id"])} if statuses and cursor is None else None
-            return Batch(records, rejected, next_cursor, mark)
+            return Batch(records, rejected, next_cursor, newest[query.key], floor)
 
         try:
             yield from paginate(lake, ctx, name, queries(options), fetch_batch, resume,

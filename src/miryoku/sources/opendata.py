@@ -17,7 +17,8 @@ from miryoku.conform.opendata_schemas import DATASETS
 from miryoku.lake.quarantine import Rejected
 from miryoku.lake.storage import Lake
 from miryoku.sources.base import FetchContext
-from miryoku.sources.inputs import InputFile, iter_inputs
+from miryoku.sources.fileinputs import fail_alone, iter_source_inputs
+from miryoku.sources.inputs import InputFile
 from miryoku.sources.jpdata import EncodingError, parse_csv
 from miryoku.sources.tabular import FileMeta, TablePage, bronze_table, checksum, run_tabular
 
@@ -63,7 +64,7 @@ def fetch_for(lake: Lake, name: str, options: dict):
 
     def fetch(ctx: FetchContext, resume: dict | None) -> Iterator[TablePage]:
         done = int((resume or {}).get("files_done", 0))
-        for index, file in iter_inputs(lake, ctx, name, options, CSV_SUFFIXES, done):
+        for index, file in iter_source_inputs(lake, ctx, name, options, CSV_SUFFIXES, done):
             page = csv_page(file, dataset, name, options)
             page.resume = {"files_done": index}
             yield page
@@ -73,4 +74,4 @@ def fetch_for(lake: Lake, name: str, options: dict):
 def ingest(lake: Lake, ctx: FetchContext, name: str, options: dict) -> dict:
     """Stage D's files of one open-data source into bronze ``opendata_<dataset>_v1``."""
     table = bronze_table("opendata", dataset_of(options))
-    return run_tabular(lake, name, fetch_for(lake, name, options), ctx, [table])
+    return fail_alone(lake, ctx, name, lambda: run_tabular(lake, name, fetch_for(lake, name, options), ctx, [table]))

@@ -5,6 +5,10 @@ own cursor; the resume token saved after every page is ``{"query": <key>, "curso
 so a retried run continues with the very next page of the query it was in. The same post can match
 several queries (a hashtag and a search term) or come back on a retried page: a post id already
 staged in this run — read back from the staged pages when resuming — is not staged again.
+
+Watermarks per query make the connectors incremental (``floor_mark``): a night reads what is new
+since the previous night's newest position — posts that arrived late (federated, indexed late) are
+staged as late arrivals, and no post is fetched twice across nights; a backfill reads its own window.
 """
 
 from __future__ import annotations
@@ -34,15 +38,39 @@ class Query:
         return f"{ascii_part}-{hashlib.sha256(self.key.encode()).hexdigest()[:10]}"
 
 
-def watermark_for(lake: Lake, ctx: FetchContext, source: str, query: Query, mark: dict | None) -> dict:
-    """``{state_key: mark}`` unless a run for a later date already advanced it (a backfill must not
+def floor_mark(lake: Lake, ctx: FetchContext, source: str, query: Query) -> dict | None:
+    """Where the run for D starts reading ``query``, or None to read D's window only.
+
+    The watermark a run saves is ``{"dt": D, "mark": <newest position read>, "floor": <where it started>}``.
+    The next night (a later D) starts after ``mark``; a re-run of the latest date starts where that
+    date's run started (``floor``), so it stages the same posts again; a re-run of an older date
+    (a backfill) reads only that date's window and never moves the watermark back. A watermark more
+    than ``MAX_GAP_DAYS`` old is not used (the connector reads the window, as on a first night).
+    """
+    saved = load_state(lake, source, query.state_key)
+    if not saved or "mark" not in saved:
+        return None
+    if saved["dt"] == ctx.dt:
+        return saved.get("floor")
+    if saved["dt"] > ctx.dt:
+        return None
+    gap = (dt.date.fromisoformat(ctx.dt) - dt.date.fromisoformat(saved["dt"])).days
+    return saved["mark"] if gap <= MAX_GAP_DAYS else None
+
+
+MAX_GAP_DAYS = 7
+
+
+def watermark_for(lake: Lake, ctx: FetchContext, source: str, query: Query, mark: dict | None,
+                  floor: dict | None = None) -> dict:
+    """``{state_key: watermark}`` unless a run for a later date already advanced it (a backfill must not
     move the nightly watermark back)."""
     if not mark:
         return {}
     saved = load_state(lake, source, query.state_key)
     if saved.get("dt", "") > ctx.dt:
         return {}
-    return {query.state_key: {**mark, "dt": ctx.dt, "query": query.key}}
+    return {query.state_key: {"dt": ctx.dt, "query": query.key, "mark": mark, "floor": floor}}
 
 
 @dataclass
@@ -52,7 +80,8 @@ class Batch:
     records: list[PostRecord]
     rejected: list[Rejected] = field(default_factory=list)
     next_cursor: object = None
-    watermark: dict | None = None
+    watermark: dict | None = None  # the newest position read so far in this query
+    floor: dict | None = None  # the position this query started after (see ``floor_mark``)
 
 
 FetchBatch = Callable[[Query, object], Batch]
@@ -68,6 +97,12 @@ def staged_post_ids(lake: Lake, ctx: FetchContext, source: str) -> set[str]:
 def in_window(ctx: FetchContext, created_at: dt.datetime) -> bool:
     start, end = ctx.window
     return start <= created_at < end
+
+
+def read_from(ctx: FetchContext, lookback_days: int) -> dt.datetime:
+    """The earliest post time an incremental night stages: D's start minus the late-arrival lookback
+    (older late arrivals would only be quarantined as ``late_beyond_lookback`` in silver)."""
+    return ctx.window[0] - dt.timedelta(days=lookback_days)
 
 
 def paginate(lake: Lake, ctx: FetchContext, source: str, queries: list[Query], fetch_batch: FetchBatch,
@@ -100,7 +135,7 @@ def paginate(lake: Lake, ctx: FetchContext, source: str, queries: list[Query], f
             else:
                 token = {"done": True}
             yield Page(records=fresh, rejected=batch.rejected, rows_in=len(fresh) + len(batch.rejected),
-                       resume=token, watermarks=watermark_for(lake, ctx, source, query, batch.watermark))
+                       resume=token, watermarks=watermark_for(lake, ctx, source, query, batch.watermark, batch.floor))
             if not more:
                 break
             cursor = batch.next_cursor

@@ -2,9 +2,11 @@
 
 Each configured search term (place × word pairs, explicit queries, ``#hashtags``) plus an optional
 ``query_suffix`` (e.g. ``-is:retweet lang:ja``) is one query over ``start_time``/``end_time`` = D's
-window, so re-running D fetches D again. ``meta.newest_id`` of the first page is kept as the query's
-watermark; with ``incremental = "since_id"`` a run for a later date sends ``since_id`` instead of
-``start_time`` (fewer requests), still filtered to D's window. A 429 waits until
+window on a first night. The newest tweet id read (up to D's end) is the query's watermark: the
+next night sends ``since_id`` instead of ``start_time`` (the default, ``incremental = "since_id"``;
+``"window"`` turns it off), so no tweet is fetched twice across nights; a re-run of the latest date
+starts where that date's run started, a backfill of an older date reads its window only, and a
+watermark older than recent search reaches is not used. A 429 waits until
 ``x-rate-limit-reset``; a 401/403 is an ``AuthError`` naming where the token is configured.
 
 Recent search only reaches back seven days: an older D fails with a clear message instead of
@@ -25,7 +27,7 @@ from miryoku.sources.base import FetchContext, PostRecord, raw_json
 from miryoku.sources.http import AuthError, HttpClient, HttpError, policy_from_options
 from miryoku.sources.ingest import Page, run_connector
 from miryoku.sources.secrets import redact, safe_url, secret
-from miryoku.sources.snspaging import Batch, Query, in_window, paginate, search_terms
+from miryoku.sources.snspaging import Batch, Query, floor_mark, in_window, paginate, read_from, search_terms
 
 DEFAULT_BASE = "https://api.x.com"
 FIELDS = "created_at,lang,author_id,entities,referenced_tweets,conversation_id,public_metrics"
@@ -69,6 +71,12 @@ def parse_tweet(tweet: dict, source: str, request: str, max_chars: int) -> PostR
     )
 
 
+def _newer(a: dict | None, b: dict | None) -> dict | None:
+    if a is None or b is None:
+        return a or b
+    return a if int(a["id"]) >= int(b["id"]) else b
+
+
 def queries(options: dict) -> list[Query]:
     suffix = str(options.get("query_suffix", "")).strip()
     terms = search_terms(options) + [f"#{t.lstrip('#')}" for t in options.get("hashtags", [])]
@@ -89,12 +97,27 @@ def connector_for(lake: Lake, name: str, options: dict, client: HttpClient | Non
             raise HttpError(f"X recent search covers the last {RECENT_DAYS} days; {ctx.dt} is older")
         end = min(end, now - dt.timedelta(seconds=15))  # end_time must be ≥10 s in the past
 
+        floors: dict[str, dict | None] = {}
+        newest: dict[str, dict | None] = {}
+        incremental = str(options.get("incremental", "since_id")) == "since_id"
+        earliest = read_from(ctx, lake.cfg.late_days)
+
+        def floor_of(query: Query) -> dict | None:
+            if query.key not in floors:
+                floor = floor_mark(lake, ctx, name, query) if incremental else None
+                if floor and dt.datetime.fromisoformat(floor["at"]) < now - dt.timedelta(days=RECENT_DAYS):
+                    floor = None  # since_id older than recent search reaches: read the window
+                floors[query.key] = floor
+                saved = load_state(lake, name, query.state_key)
+                newest[query.key] = _newer(floor, saved.get("mark") if saved.get("dt") == ctx.dt else None)
+            return floors[query.key]
+
         def fetch_batch(query: Query, cursor) -> Batch:
+            floor = floor_of(query)
             params = {"query": query.params["query"], "max_results": int(options.get("page_size", 100)),
                       "tweet.fields": FIELDS, "end_time": _iso(end)}
-            saved = load_state(lake, name, query.state_key)
-            if options.get("incremental") == "since_id" and saved.get("newest_id") and saved.get("dt", "") < ctx.dt:
-                params["since_id"] = saved["newest_id"]
+            if floor:
+                params["since_id"] = floor["id"]
             else:
                 params["start_time"] = _iso(start)
             if cursor:
@@ -116,11 +139,14 @@ def connector_for(lake: Lake, name: str, options: dict, client: HttpClient | Non
                 parsed = parse_tweet(tweet, name, request, lake.cfg.max_text_chars)
                 if isinstance(parsed, Rejected):
                     rejected.append(parsed)
-                elif in_window(ctx, parsed.created_at):
+                    continue
+                if parsed.created_at < end:
+                    newest[query.key] = _newer(newest[query.key], {"id": parsed.post_id,
+                                                                   "at": parsed.created_at.isoformat()})
+                if in_window(ctx, parsed.created_at) or (floor and earliest <= parsed.created_at < end):
                     records.append(parsed)
             meta = body.get("meta") or {}
-            mark = {"newest_id": meta["newest_id"]} if meta.get("newest_id") and cursor is None else None
-            return Batch(records, rejected, meta.get("next_token") or None, mark)
+            return Batch(records, rejected, meta.get("next_token") or None, newest[query.key], floor)
 
         try:
             yield from paginate(lake, ctx, name, queries(options), fetch_batch, resume,

@@ -5,7 +5,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from miryoku.sources.http import AuthError, BadPayload, HttpClient, HttpError, RetryPolicy, _reset_wait
+from miryoku.sources.http import (
+    AuthError,
+    BadPayload,
+    HttpClient,
+    HttpError,
+    RetryPolicy,
+    _reset_wait,
+    retry_after_seconds,
+)
 from miryoku.sources.secrets import MissingSecret, redact, safe_url, secret
 
 NOW = 1_800_000_000.0
@@ -112,3 +120,51 @@ def test_secret_reads_env_at_call_time(monkeypatch):
     with pytest.raises(MissingSecret, match="environment variable TEST_SECRET_X") as err:
         secret("TEST_SECRET_X")
     assert "v2" not in str(err.value)
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    ("12", 12.0), ("1.5", 1.5), (" 0 ", 0.0),
+    ("Fri, 15 Jan 2027 08:00:30 GMT", 30.0),  # NOW + 30 s as an HTTP-date
+    ("soon", None), ("-5", None), ("inf", None), ("nan", None), ("Fri, 99 Foo", None), ("", None),
+])
+def test_retry_after_values(value, seconds):
+    assert retry_after_seconds(value, NOW) == seconds
+
+
+def test_rate_limit_reset_epochs_in_seconds_and_milliseconds_and_garbage():
+    assert _reset_wait(httpx.Headers({"X-RateLimit-Reset": str(int(NOW) + 7)}), NOW) == 7
+    assert _reset_wait(httpx.Headers({"X-RateLimit-Reset": str(int(NOW * 1000) + 9000)}), NOW) == 9
+    assert _reset_wait(httpx.Headers({"X-RateLimit-Reset": str(int(NOW) - 60)}), NOW) == 0  # already past
+    assert _reset_wait(httpx.Headers({"X-RateLimit-Reset": "tomorrow"}), NOW) is None
+
+
+def test_decimal_retry_after_is_honoured_not_an_exception():
+    sleeps = []
+    http, seen = client([httpx.Response(503, headers={"Retry-After": "1.5"}), httpx.Response(200, json={})], sleeps)
+    http.get_json("https://api.example/x")
+    assert len(seen) == 2 and 1.5 <= sleeps[0] <= 1.65
+
+
+def test_garbage_retry_after_falls_back_to_the_default_backoff():
+    sleeps = []
+    http, _ = client([httpx.Response(429, headers={"Retry-After": "in a while"}), httpx.Response(200, json={})],
+                     sleeps)
+    http.get_json("https://api.example/x")
+    assert sleeps == [0.5]  # rng 0.5 × base 1 × 2^0
+
+
+def test_http_date_retry_after_waits_until_that_time():
+    sleeps = []
+    http, _ = client([httpx.Response(429, headers={"Retry-After": "Fri, 15 Jan 2027 08:00:30 GMT"}),
+                      httpx.Response(200, json={})], sleeps)
+    http.get_json("https://api.example/x")
+    assert 30 <= sleeps[0] <= 33
+
+
+def test_a_reset_beyond_the_budget_fails_without_waiting():
+    sleeps = []
+    http, seen = client([httpx.Response(429, headers={"x-rate-limit-reset": str(int(NOW) + 3600)})], sleeps,
+                        max_wait_total=600)
+    with pytest.raises(HttpError, match="600s retry budget"):
+        http.get_json("https://api.example/x")
+    assert sleeps == [] and len(seen) == 1

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from miryoku.sources.jpvalues import DateError, Number, NumberError, kanji_to_int, parse_date, parse_number
+from miryoku.sources.jpvalues import (
+    DateError,
+    Number,
+    NumberError,
+    first_date,
+    kanji_to_int,
+    parse_date,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize(("raw", "value"), [
@@ -58,3 +66,41 @@ def test_dates(raw, iso):
 def test_dates_outside_their_era_or_unreadable_raise(raw):
     with pytest.raises(DateError):
         parse_date(raw)
+
+
+@pytest.mark.parametrize("raw", ["千〇十", "千二三四", "千二百三四", "1千1000", "1万10千", "万1千234", "1万0万", "三五十"])
+def test_malformed_kanji_numerals_are_errors_or_their_real_value(raw):
+    if raw == "千〇十":  # 〇 marks the empty hundreds
+        assert parse_number(raw).value == 1010.0
+    else:
+        with pytest.raises(NumberError):
+            parse_number(raw)
+
+
+def test_position_notation_reads_digit_by_digit():
+    assert parse_number("九〇〇七兆一九九二億五四七四万九九一").value == 9007199254740991.0
+    assert parse_number("△一九九二").value == -1992.0
+
+
+@pytest.mark.parametrize(("raw", "iso"), [
+    ("昭和六十四年一月七日", "1989-01-07"), ("令和元年五月一日", "2019-05-01"), ("令和2年元日", "2020-01-01"),
+    ("平成28年6月14日（火）", "2016-06-14"), ("R2.4.1 更新", "2020-04-01"), ("令和５年１０月１日現在", "2023-10-01"),
+    ("2024年12月25日(水・祝)", "2024-12-25"),
+])
+def test_dates_as_a_person_reads_them(raw, iso):
+    assert parse_date(raw) == iso
+
+
+@pytest.mark.parametrize("raw", ["2015年度", "令和2年4月1日～令和3年3月31日", "2024年1月から3月", "2015 人口", "令和元年十三月"])
+def test_cells_that_are_not_one_date_raise(raw):
+    with pytest.raises(DateError):
+        parse_date(raw)
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("備考: 令和元年5月1日更新", "2019-05-01"), ("平成元年1月8日開園", "1989-01-08"), ("電話 03-1234-5678", None),
+    ("2024/1/5に改装", "2024-01-05"), ("平成31年5月1日は誤り、令和元年5月2日", "2019-05-02"),
+    ("昭和六十年三月開館", None), ("最大5年3月1日まで", None), ("", None),
+])
+def test_first_date_in_free_text(text, iso):
+    assert first_date(text) == iso

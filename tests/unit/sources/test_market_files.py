@@ -83,9 +83,11 @@ def test_monthly_wareki_layout_with_marks(lake):
     stats, _, silver, rejected = load(lake, {"ichigo.csv": MONTHLY.encode("cp932")}, options)
     assert stats["rows_out"] == 7
     got = [(r["pref_code"], r["month"], r["quantity"], r["note_flag"], r["unit"]) for r in silver]
-    assert got == [("09", "2019-05", 1234.0, None, "t"), ("40", "2019-06", None, "x", "t"),
-                   ("41", "2019-04", -12.0, "negative", "t"), ("00", "2019-05", 5000.0, None, "t"),
-                   (None, "2019-05", 3.0, None, "t")]
+    assert got == [("09", "2019-05", 1_234_000.0, None, "kg"), ("40", "2019-06", None, "x", "kg"),
+                   ("41", "2019-04", -12_000.0, "negative", "kg"), ("00", "2019-05", 5_000_000.0, None, "kg"),
+                   (None, "2019-05", 3000.0, None, "kg")]  # tonnes as kg: one unit per item in silver
+    assert {(r["unit_raw"], r["unit_factor"]) for r in silver} == {("t", 1000.0)}
+    assert silver[0]["quantity_raw"] == "1,234"
     assert sorted(r.reason for r in rejected) == ["bad_period", "missing_item"]  # 平成31年5月 does not exist
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from realfiles import real
 
@@ -88,3 +89,25 @@ def test_bluesky_post_view_without_identities():
     assert (post.post_id, post.text, post.lang, post.hashtags, post.author) == ("bafy1", "佐賀のいちご", "ja", ["苺"],
                                                                                "did:plc:abc")
     assert "did:" not in post.raw and "bsky.social" not in post.raw and json.loads(post.raw)["record"]["is_reply"]
+
+
+SNS_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sns"
+
+
+def test_every_recorded_x_v2_tweet_parses_without_identities():
+    doc = json.loads((SNS_FIXTURES / "x_v2_recent_search.json").read_text(encoding="utf-8"))
+    posts = [parse_tweet(t, "x", "req", 5000) for t in doc["data"]]
+    assert all(not hasattr(p, "reason") for p in posts) and len(posts) == doc["meta"]["result_count"] == 8
+    assert posts[0].hashtags == ["青森", "りんご"] and posts[4].lang == "en"
+    assert posts[3].text == "青森駅前のアップルパイ屋さん、行列だった >_<"
+    assert json.loads(posts[2].raw)["retweet_of"] == doc["data"][2]["referenced_tweets"][0]["id"]
+    assert all("author_id" not in p.raw and "in_reply_to_user_id" not in p.raw for p in posts)
+
+
+def test_every_recorded_bluesky_post_view_parses_without_identities():
+    doc = json.loads((SNS_FIXTURES / "bluesky_search_posts.json").read_text(encoding="utf-8"))
+    posts = [parse_post(v, "bsky", "req", 5000) for v in doc["posts"]]
+    assert all(not hasattr(p, "reason") for p in posts) and len(posts) == doc["hitsTotal"] == 6
+    assert posts[0].hashtags == ["青森りんご"] and posts[3].hashtags == ["aomori"] and posts[3].lang == "en"
+    assert all("did:plc" not in p.raw and "bsky.social" not in p.raw for p in posts)
+    assert json.loads(posts[5].raw)["record"]["embed_type"] == "app.bsky.embed.images"
