@@ -26,6 +26,14 @@ def canonical(day: DataFrame) -> DataFrame:
                                F.array(F.lit(ALL_JAPAN))))
 
 
+def about(terms, products):
+    """What a post is about, the one definition every item table shares: its terms and the products
+    the dictionary found in its text (product names, aliases, English aliases such as strawberries →
+    いちご), so an English post about apples counts for りんご like a Japanese one."""
+    return F.array_distinct(F.concat(F.coalesce(terms, F.array().cast("array<string>")),
+                                     F.coalesce(products, F.array().cast("array<string>"))))
+
+
 def pref_daily(day: DataFrame) -> DataFrame:
     """dt × pref_code → posts naming the prefecture ('00': every post) — the normaliser for shares."""
     return (canonical(day).select("dt", F.explode("prefs").alias("pref_code"))
@@ -79,8 +87,9 @@ def anchor_partials(day: DataFrame, anchors: DataFrame) -> tuple[DataFrame, Data
     """
     derived = anchors.groupBy("anchor_term").agg(
         F.array_remove(F.collect_set(F.coalesce("derived_term", F.lit(""))), "").alias("derived"))
-    posts = canonical(day).select("dt", "post_id", "prefs", F.col("terms.term").alias("term_set"))
-    anchored = (posts.select("*", F.explode("term_set").alias("anchor_term"))
+    posts = canonical(day).select("dt", "post_id", "prefs", F.col("terms.term").alias("term_set"),
+                                  about(F.col("terms.term"), F.col("products")).alias("about"))
+    anchored = (posts.select("*", F.explode("about").alias("anchor_term"))
                 .join(F.broadcast(derived), "anchor_term"))
     counts = (
         anchored.select("dt", "anchor_term", F.explode("prefs").alias("pref_code"),
@@ -101,13 +110,13 @@ def anchor_partials(day: DataFrame, anchors: DataFrame) -> tuple[DataFrame, Data
 def item_posts(day: DataFrame, item_terms: DataFrame) -> DataFrame:
     """Partial: dt × item × pref_code (prefectures only) → posts about the item.
 
-    A post is about an item when one of its terms is the item's word, one of its products or their
-    aliases (``item_terms``) — the one definition shared by the shipment tables.
+    A post is about an item when what it is about (``about``: its terms and its dictionary products)
+    includes the item's word, one of its products or their aliases (``item_terms``).
     """
     items = item_terms.groupBy("item").agg(F.collect_set("term").alias("item_terms"))
-    posts = canonical(day).select("dt", "pref_codes", F.col("terms.term").alias("term_set"))
+    posts = canonical(day).select("dt", "pref_codes", about(F.col("terms.term"), F.col("products")).alias("about"))
     return (
-        posts.crossJoin(F.broadcast(items)).where(F.arrays_overlap("term_set", "item_terms"))
+        posts.crossJoin(F.broadcast(items)).where(F.arrays_overlap("about", "item_terms"))
         .select("dt", "item", F.explode("pref_codes").alias("pref_code"))
         .groupBy("dt", "item", "pref_code").agg(F.count(F.lit(1)).alias("posts"))
     )

@@ -128,7 +128,7 @@ def test_each_bronze_folder_is_tokenized_once(lake):
     """A night enriches only bronze folders it has not seen; the re-run of D1 re-enriched only D1's."""
     summaries = {run: lake.read_json(f"_runs/dt={day}/{run}/summary.json")["steps"]["build_silver"]
                  for day, run in ((D2, "n2"), (D3, "n3"), (D1, "n1-rerun"))}
-    assert summaries["n2"]["origins"] == [f"{D2}_file"]
-    assert summaries["n3"]["origins"] == [f"{D3}_file"]
-    assert summaries["n1-rerun"]["origins"] == [f"{D1}_file"]
+    assert summaries["n2"]["origins"] == [f"{D2}_dash"]
+    assert summaries["n3"]["origins"] == [f"{D3}_dash"]
+    assert summaries["n1-rerun"]["origins"] == [f"{D1}_dash"]
     assert summaries["n3"]["enriched"] == 1
