@@ -22,13 +22,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
-CONTENT_POS = ("名詞", "動詞", "形容詞")
+CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞")
 SKIP_POS2 = ("数詞",)
 PUNCT_RE = re.compile(r"^[\W_]+$")
+ASCII_LETTER_RE = re.compile("[a-z]")
 GLOSS_RE = re.compile(r"-[A-Za-z][A-Za-z .'-]*$")
 
 # Custom output format: surface, orthBase, lemma, pos1, pos2 (tab separated, one node per line);
@@ -88,39 +89,42 @@ def clean_lemma(lemma: str) -> str:
 
 JAPANESE_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 KANJI_RE = re.compile(r"[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+NODE_CACHE_SIZE = 200_000  # MeCab output lines → token; cleared when full (unknown words are unbounded)
+
+
+class _Protected(NamedTuple):
+    automaton: object              # gazetteer.Automaton over every protected name
+    canonical: list[str | None]    # per name: canonical name, None for an exclude word
+    weak: list[bool]               # per name: a place's short form (kanji-run rule applies)
 
 
 @cache
-def _protected() -> tuple[re.Pattern | None, dict[str, tuple[str | None, bool]]]:
-    """(pattern, name → (canonical name or None for an exclude word, is a place's short form))."""
+def _protected() -> _Protected:
+    from miryoku.text.gazetteer import Automaton
     from miryoku.text.gazetteer import protected_names as place_names
-    from miryoku.text.gazetteer import trie_pattern
     from miryoku.text.products import protected_names as product_names
 
     names: dict[str, tuple[str | None, bool]] = dict(place_names())
     for name, canonical in product_names().items():
         names.setdefault(name, (canonical, False))
-    if not names:
-        return None, names
-    return re.compile(trie_pattern(names)), names
+    automaton = Automaton(names)
+    return _Protected(automaton, [names[n][0] for n in automaton.names], [names[n][1] for n in automaton.names])
 
 
-@lru_cache(maxsize=4096)
 def protected_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, canonical name) of each dictionary name in ``text``, in order, not overlapping."""
-    pattern, names = _protected()
-    if pattern is None or not text:
+    if not text:
         return ()
+    automaton, canonicals, weaks = _protected()
     spans = []
     prev_end = -1
-    for m in pattern.finditer(text):
-        start, end = m.span()
+    for i, start, end in automaton.find(text):
         after_name = start == prev_end
         prev_end = end
-        canonical, weak = names[m.group()]
+        canonical = canonicals[i]
         if canonical is None:
             continue
-        if (weak and start > 0 and not after_name and KANJI_RE.match(text, start)
+        if (weaks[i] and start > 0 and not after_name and KANJI_RE.match(text, start)
                 and KANJI_RE.match(text, start - 1)):
             continue
         spans.append((start, end, canonical))
@@ -136,22 +140,64 @@ def _name_lemma(name: str, canonical: str) -> str:
     return canonical
 
 
-def _mecab_tokens(text: str, stop: frozenset[str], out: list[tuple[str, str, str]]) -> None:
+def _node_token(line: str, stop: frozenset[str]) -> tuple[str, str, str] | None:
+    """(term, lemma, pos) of one line of MeCab output, None when it is not a content word."""
+    fields = line.split("\t")
+    if len(fields) < 4:
+        return None
+    surface, base, lemma, pos1 = fields[0], fields[1], fields[2], fields[3]
+    pos2 = fields[4] if len(fields) > 4 else ""
+    if pos1 not in CONTENT_POS or pos2 in SKIP_POS2:
+        return None
+    term = base if base and base != "*" else surface
+    if term.isascii():
+        term = term.lower()
+        if ASCII_LETTER_RE.search(term):  # an English word in a Japanese post: the English rules
+            from miryoku.text.english import word_token
+
+            return word_token(term, stop)
+        lemma = term
+    if len(term) < 2 and term.isascii() or PUNCT_RE.match(term) or term in stop:
+        return None
+    return term, clean_lemma(lemma) if lemma and lemma != "*" else term, pos1
+
+
+_MISSING = object()
+_nodes: dict[str, tuple[str, str, str] | None] = {}
+
+
+def _mecab_tokens(text: str, out: list[tuple[str, str, str]]) -> None:
+    """Content words of ``text`` appended to ``out``: MeCab once, each output line looked up once."""
+    nodes = _nodes
     for line in tagger().parse(text).splitlines():
-        fields = line.split("\t")
-        if len(fields) < 4:
-            continue
-        surface, base, lemma, pos1 = fields[0], fields[1], fields[2], fields[3]
-        pos2 = fields[4] if len(fields) > 4 else ""
-        if pos1 not in CONTENT_POS or pos2 in SKIP_POS2:
-            continue
-        term = base if base and base != "*" else surface
-        if term.isascii():
-            term = term.lower()
-            lemma = term
-        if len(term) < 2 and term.isascii() or PUNCT_RE.match(term) or term in stop:
-            continue
-        out.append((term, clean_lemma(lemma) if lemma and lemma != "*" else term, pos1))
+        tok = nodes.get(line, _MISSING)
+        if tok is _MISSING:
+            if len(nodes) >= NODE_CACHE_SIZE:
+                nodes.clear()
+            tok = nodes[line] = _node_token(line, stopwords())
+        if tok is not None:
+            out.append(tok)
+
+
+def japanese_tokens(text: str, spans: tuple[tuple[int, int, str], ...]) -> list[tuple[str, str, str]]:
+    """(term, lemma, pos) of ``text`` whose dictionary names are ``spans`` (``protected_spans(text)``)."""
+    out: list[tuple[str, str, str]] = []
+    if not spans:
+        if text:
+            _mecab_tokens(text, out)
+        return out
+    stop = stopwords()
+    pos = 0
+    for start, end, canonical in spans:
+        if start > pos:
+            _mecab_tokens(text[pos:start], out)
+        name = text[start:end]
+        if name not in stop:
+            out.append((name, _name_lemma(name, canonical), "名詞"))
+        pos = end
+    if pos < len(text):
+        _mecab_tokens(text[pos:], out)
+    return out
 
 
 def is_english(text: str, lang: str | None = None) -> bool:
@@ -170,19 +216,19 @@ def tokens(text: str, lang: str | None = None) -> list[tuple[str, str, str]]:
         from miryoku.text.english import tokens as english_tokens
 
         return english_tokens(text)
-    out: list[tuple[str, str, str]] = []
-    stop = stopwords()
-    pos = 0
-    for start, end, canonical in protected_spans(text):
-        if start > pos:
-            _mecab_tokens(text[pos:start], stop, out)
-        name = text[start:end]
-        if name not in stop:
-            out.append((name, _name_lemma(name, canonical), "名詞"))
-        pos = end
-    if pos < len(text):
-        _mecab_tokens(text[pos:], stop, out)
-    return out
+    return japanese_tokens(text, protected_spans(text))
+
+
+def count_terms(toks: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:
+    """One (term, lemma, pos, n) per distinct term, in order of first occurrence; the first lemma and pos win."""
+    seen: dict[str, list] = {}
+    for tok in toks:
+        entry = seen.get(tok[0])
+        if entry is None:
+            seen[tok[0]] = [tok, 1]
+        else:
+            entry[1] += 1
+    return [(tok[0], tok[1], tok[2], n) for tok, n in seen.values()]
 
 
 def terms_of(text: str, lang: str | None = None) -> list[tuple[str, str, str, int]]:
@@ -191,9 +237,4 @@ def terms_of(text: str, lang: str | None = None) -> list[tuple[str, str, str, in
     ``lang``: the post's language when the source says ('en' → the English tokenizer, unless the
     text is in Japanese script); None decides by script (``miryoku.text.normalize.detect_lang``).
     """
-    counts: Counter[str] = Counter()
-    first: dict[str, tuple[str, str]] = {}
-    for term, lemma, pos in tokens(text, lang):
-        counts[term] += 1
-        first.setdefault(term, (lemma, pos))
-    return [(term, *first[term], n) for term, n in counts.items()]
+    return count_terms(tokens(text, lang))
