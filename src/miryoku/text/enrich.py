@@ -45,30 +45,26 @@ def enrich_batch(texts: list[str | None], langs: list[str | None]) -> dict[str, 
     """
     if len(texts) != len(langs):
         raise ValueError(f"enrich_batch: {len(texts)} texts but {len(langs)} langs")
-    out: dict[str, list] = {name: [] for name in COLUMNS}
-    text_norm, lang_out, prefs, munis, reposts = (out["text_norm"], out["lang"], out["pref_codes"],
-                                                   out["muni_codes"], out["is_repost"])
-    terms_out, categories, products = out["terms"], out["categories"], out["products"]
-    situations, emotions = out["disaster_situations"], out["disaster_emotions"]
-    for text, lang in zip(texts, langs, strict=True):
-        norm, repost = normalize_post(text)
-        lang = lang or lang_of_normalized(norm)
-        pref, muni = detect_places(norm)
-        spans = protected_spans(norm)
-        if is_english(norm, lang):
-            terms = count_terms(english_tokens(norm))
-        else:
-            terms = count_terms(japanese_tokens(norm, spans))
-        taxonomy, disaster = keyword_labels(norm, terms, spans)
-        situation, emotion = disaster_lists(disaster) if disaster else ([], [])
-        text_norm.append(norm)
-        lang_out.append(lang)
-        prefs.append(pref)
-        munis.append(muni)
-        reposts.append(repost)
-        terms_out.append(terms)
-        categories.append(sorted(taxonomy))
-        products.append(products_of(norm))
-        situations.append(situation)
-        emotions.append(emotion)
-    return out
+    normalized = [normalize_post(text) for text in texts]
+    norms = [norm for norm, _ in normalized]
+    langs = [lang or lang_of_normalized(norm) for lang, norm in zip(langs, norms, strict=True)]
+    # One phase per dictionary over the whole batch: each phase's tables (MeCab's dictionary, an
+    # automaton, the keyword regexes) stay in the CPU cache; interleaving them per post was ~1.5x slower.
+    spans = [protected_spans(norm) for norm in norms]
+    terms = [count_terms(english_tokens(norm) if is_english(norm, lang) else japanese_tokens(norm, sp))
+             for norm, lang, sp in zip(norms, langs, spans, strict=True)]
+    places = [detect_places(norm) for norm in norms]
+    labels = [keyword_labels(norm, t, sp) for norm, t, sp in zip(norms, terms, spans, strict=True)]
+    disaster = [disaster_lists(d) if d else ([], []) for _, d in labels]
+    return {
+        "text_norm": norms,
+        "lang": langs,
+        "pref_codes": [p for p, _ in places],
+        "muni_codes": [m for _, m in places],
+        "is_repost": [repost for _, repost in normalized],
+        "terms": terms,
+        "categories": [sorted(t) for t, _ in labels],
+        "products": [products_of(norm) for norm in norms],
+        "disaster_situations": [s for s, _ in disaster],
+        "disaster_emotions": [e for _, e in disaster],
+    }

@@ -209,7 +209,8 @@ class Automaton:
 
         self.names = list(names)
         kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
-        self._ac = ahocorasick_rs.AhoCorasick(self.names, matchkind=kind) if self.names else None
+        self._ac = (ahocorasick_rs.AhoCorasick(self.names, matchkind=kind, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA)
+                    if self.names else None)
         self._overlapping = overlapping
 
     def find(self, text: str) -> list[tuple[int, int, int]]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -162,30 +163,33 @@ def _node_token(line: str, stop: frozenset[str]) -> tuple[str, str, str] | None:
     return term, clean_lemma(lemma) if lemma and lemma != "*" else term, pos1
 
 
-_MISSING = object()
-_nodes: dict[str, tuple[str, str, str] | None] = {}
+class _NodeCache(dict):
+    """MeCab output line → (term, lemma, pos), or None for a line that is not a content word.
+
+    Looked up with ``map(cache.__getitem__, lines)`` so a line seen before costs no Python code;
+    ``__missing__`` builds the entry. Bounded: cleared when it reaches ``NODE_CACHE_SIZE``.
+    """
+
+    def __missing__(self, line: str) -> tuple[str, str, str] | None:
+        if len(self) >= NODE_CACHE_SIZE:
+            self.clear()
+        tok = self[line] = _node_token(line, stopwords())
+        return tok
+
+
+_nodes = _NodeCache()
 
 
 def _mecab_tokens(text: str, out: list[tuple[str, str, str]]) -> None:
     """Content words of ``text`` appended to ``out``: MeCab once, each output line looked up once."""
-    nodes = _nodes
-    for line in tagger().parse(text).splitlines():
-        tok = nodes.get(line, _MISSING)
-        if tok is _MISSING:
-            if len(nodes) >= NODE_CACHE_SIZE:
-                nodes.clear()
-            tok = nodes[line] = _node_token(line, stopwords())
-        if tok is not None:
-            out.append(tok)
+    out += filter(None, map(_nodes.__getitem__, tagger().parse(text).splitlines()))
 
 
 def japanese_tokens(text: str, spans: tuple[tuple[int, int, str], ...]) -> list[tuple[str, str, str]]:
     """(term, lemma, pos) of ``text`` whose dictionary names are ``spans`` (``protected_spans(text)``)."""
-    out: list[tuple[str, str, str]] = []
     if not spans:
-        if text:
-            _mecab_tokens(text, out)
-        return out
+        return list(filter(None, map(_nodes.__getitem__, tagger().parse(text).splitlines()))) if text else []
+    out: list[tuple[str, str, str]] = []
     stop = stopwords()
     pos = 0
     for start, end, canonical in spans:
@@ -221,14 +225,16 @@ def tokens(text: str, lang: str | None = None) -> list[tuple[str, str, str]]:
 
 def count_terms(toks: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:
     """One (term, lemma, pos, n) per distinct term, in order of first occurrence; the first lemma and pos win."""
-    seen: dict[str, list] = {}
-    for tok in toks:
-        entry = seen.get(tok[0])
-        if entry is None:
-            seen[tok[0]] = [tok, 1]
+    counts = Counter(toks)  # counted in C; the same term with another lemma or pos is merged below
+    if len(counts) == len({tok[0] for tok in counts}):
+        return [(term, lemma, pos, n) for (term, lemma, pos), n in counts.items()]
+    merged: dict[str, list] = {}
+    for (term, lemma, pos), n in counts.items():
+        if term in merged:
+            merged[term][3] += n
         else:
-            entry[1] += 1
-    return [(tok[0], tok[1], tok[2], n) for tok, n in seen.values()]
+            merged[term] = [term, lemma, pos, n]
+    return [tuple(row) for row in merged.values()]
 
 
 def terms_of(text: str, lang: str | None = None) -> list[tuple[str, str, str, int]]:
