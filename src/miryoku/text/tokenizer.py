@@ -61,19 +61,41 @@ def dictionary_dir() -> str:
     return unidic_lite.DICDIR
 
 
-@cache
-def tagger():
-    """One Tagger per process (never pickled, never per row)."""
+# The fast format: surface, left and right context ids, word cost — no feature field, which MeCab
+# would have to cut out of the feature CSV for every node (each %f[n] costs about as much as the
+# rest of the output). Together they name one dictionary entry; its features come from the full
+# format above the first time an entry is seen in a process (``_NodeCache``).
+_FAST_RC = (
+    "node-format-miryokufast = %m\\t%phl\\t%phr\\t%c\\n\n"
+    "unk-format-miryokufast = %m\\t%phl\\t%phr\\t%c\\tunk\\n\n"
+    "bos-format-miryokufast = \n"
+    "eos-format-miryokufast = \n"
+    "output-format-type = miryokufast\n"
+)
+
+
+def _new_tagger(rc_text: str):
     try:
         import MeCab
     except ImportError as exc:
         raise TokenizerUnavailable("MeCab missing: install mecab-python3 (make venv)") from exc
     dicdir = dictionary_dir()
-    rc_dir = tempfile.mkdtemp(prefix="miryoku-mecab-")
-    rc = os.path.join(rc_dir, "mecabrc")
+    rc = os.path.join(tempfile.mkdtemp(prefix="miryoku-mecab-"), "mecabrc")
     with open(rc, "w", encoding="utf-8") as fh:
-        fh.write(_RC)
+        fh.write(rc_text)
     return MeCab.Tagger(f"-r {rc} -d {dicdir}")
+
+
+@cache
+def tagger():
+    """One Tagger per process (never pickled, never per row): surface, orthBase, lemma, pos1, pos2."""
+    return _new_tagger(_RC)
+
+
+@cache
+def fast_tagger():
+    """The same model with the fast output format: the same nodes, one line each, in the same order."""
+    return _new_tagger(_FAST_RC)
 
 
 @cache
@@ -90,7 +112,7 @@ def clean_lemma(lemma: str) -> str:
 
 JAPANESE_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 KANJI_RE = re.compile(r"[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-NODE_CACHE_SIZE = 200_000  # MeCab output lines → token; cleared when full (unknown words are unbounded)
+NODE_CACHE_SIZE = 200_000  # fast-format lines → token; cleared when full (unknown words are unbounded)
 
 
 class _Protected(NamedTuple):
@@ -163,44 +185,46 @@ def _node_token(line: str, stop: frozenset[str]) -> tuple[str, str, str] | None:
     return term, clean_lemma(lemma) if lemma and lemma != "*" else term, pos1
 
 
-class _NodeCache(dict):
-    """MeCab output line → (term, lemma, pos), or None for a line that is not a content word.
-
-    Looked up with ``map(cache.__getitem__, lines)`` so a line seen before costs no Python code;
-    ``__missing__`` builds the entry. Bounded: cleared when it reaches ``NODE_CACHE_SIZE``.
-    """
-
-    def __missing__(self, line: str) -> tuple[str, str, str] | None:
-        if len(self) >= NODE_CACHE_SIZE:
-            self.clear()
-        tok = self[line] = _node_token(line, stopwords())
-        return tok
+_nodes: dict[str, tuple[str, str, str] | None] = {}  # fast-format line → token (None: not a content word)
 
 
-_nodes = _NodeCache()
+def _fill(text: str, lines: list[str]) -> list[tuple[str, str, str]]:
+    """Tokens of ``text`` from the full format; its fast-format ``lines`` are cached for next time."""
+    full = tagger().parse(text).splitlines()
+    stop = stopwords()
+    toks = [_node_token(line, stop) for line in full]
+    if len(full) == len(lines):
+        if len(_nodes) + len(lines) > NODE_CACHE_SIZE:
+            _nodes.clear()
+        _nodes.update(zip(lines, toks, strict=True))
+    return [tok for tok in toks if tok is not None]
 
 
-def _mecab_tokens(text: str, out: list[tuple[str, str, str]]) -> None:
-    """Content words of ``text`` appended to ``out``: MeCab once, each output line looked up once."""
-    out += filter(None, map(_nodes.__getitem__, tagger().parse(text).splitlines()))
+def _mecab_tokens(text: str) -> list[tuple[str, str, str]]:
+    """Content words of ``text``: MeCab once with the fast format, each line looked up in ``_nodes``."""
+    lines = fast_tagger().parse(text).splitlines()
+    try:
+        return list(filter(None, map(_nodes.__getitem__, lines)))
+    except KeyError:  # an entry not seen yet in this process
+        return _fill(text, lines)
 
 
 def japanese_tokens(text: str, spans: tuple[tuple[int, int, str], ...]) -> list[tuple[str, str, str]]:
     """(term, lemma, pos) of ``text`` whose dictionary names are ``spans`` (``protected_spans(text)``)."""
     if not spans:
-        return list(filter(None, map(_nodes.__getitem__, tagger().parse(text).splitlines()))) if text else []
+        return _mecab_tokens(text) if text else []
     out: list[tuple[str, str, str]] = []
     stop = stopwords()
     pos = 0
     for start, end, canonical in spans:
         if start > pos:
-            _mecab_tokens(text[pos:start], out)
+            out += _mecab_tokens(text[pos:start])
         name = text[start:end]
         if name not in stop:
             out.append((name, _name_lemma(name, canonical), "名詞"))
         pos = end
     if pos < len(text):
-        _mecab_tokens(text[pos:], out)
+        out += _mecab_tokens(text[pos:])
     return out
 
 
