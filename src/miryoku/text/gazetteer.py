@@ -209,7 +209,7 @@ class Automaton:
 
         self.names = list(names)
         kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
-        self._ac = (ahocorasick_rs.AhoCorasick(self.names, matchkind=kind, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA)
+        self._ac = (ahocorasick_rs.AhoCorasick(self.names, matchkind=kind, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
                     if self.names else None)
         self._overlapping = overlapping
 

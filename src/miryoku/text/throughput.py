@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
         per_function_path(texts[:200], langs[:200], "legacy_text")
         rows.append(("per-function path before enrich_batch", lambda: per_function_path(texts, langs, "legacy_text")))
     best = {name: float("inf") for name, _ in rows}
-    for _ in range(3):  # interleaved repeats: the machine is shared, keep the best of each
+    for _ in range(5):  # interleaved repeats: the machine is shared, keep the best of each
         for name, run in rows:
             best[name] = min(best[name], run())
     raw = best[rows[0][0]]
