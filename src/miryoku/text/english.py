@@ -1,13 +1,16 @@
 """Tokenization of English posts (foreign visitors) into the same (term, lemma, pos) triples as MeCab's.
 
-- ``term`` is the word as written, lower-cased (``strawberries``); a dictionary phrase of several
-  words (``roll cake``, ``soft serve``, see ``products.csv``) is one term;
+- ``term`` is the word as written, lower-cased (``strawberries``);
 - ``lemma`` is a light normalisation, no dictionary: plural ``-s``/``-es``/``-ies`` removed
   (strawberries → strawberry, buses → bus), ``-ed``/``-ing`` removed with the usual spelling repairs
   (loved → love, stopped → stop, visiting → visit), a few irregular nouns (people → person);
-- ``pos`` is one of the three the silver tables allow: 形容詞 for the adjectives listed in
-  ``ADJECTIVES`` and words ending in -ful, -ous, -less, -able, -ible; 動詞 for words whose lemma
-  came from removing -ed or -ing; 名詞 for everything else (nouns, and words this rule cannot tell);
+- ``pos`` is a Universal Dependencies tag, never UniDic's (English words must not count as 名詞):
+  ADJ for the adjectives listed in ``ADJECTIVES`` and words ending in -ful, -ous, -less, -able,
+  -ible; VERB for words whose lemma came from removing -ed or -ing (or an irregular past); PROPN
+  for English place names of the gazetteer; NOUN for plurals and product names; X for any other
+  word (the rules cannot tell);
+- a product name of ``products.csv`` in Latin letters (strawberries, roll cake) is one term, NOUN,
+  with the lemma its Japanese name gets (苺, ロールケーキ), so lemma counts join both languages;
 - stop words (``data/stopwords.txt``, shared with Japanese), numbers and one-letter words are dropped.
 """
 

@@ -17,7 +17,8 @@ The file is edited by analysts (any spreadsheet tool, saved as UTF-8 CSV). One r
 Matching: names and aliases are searched in the normalised text (NFKC), longest first and
 non-overlapping, so とちおとめ never also counts as a shorter name inside it; Latin-script names
 are whole words, case-insensitive (``strawberries``, ``Roll Cake``). A match that is the start of
-an ``exclude`` word does not count.
+an ``exclude`` word does not count. Both searches are Aho-Corasick automata (``gazetteer.Automaton``)
+that give the matches the regular expression ``_latin_regex`` gives, in one pass.
 """
 
 from __future__ import annotations

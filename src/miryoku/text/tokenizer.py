@@ -11,7 +11,14 @@ in the gazetteer. English posts go to ``miryoku.text.english``.
 ``term`` is UniDic's written base form (orthBase): 青森 stays 青森, 食べた → 食べる, いちご stays いちご.
 ``lemma`` is UniDic's lemma without its English gloss (ソフト-soft → ソフト) and groups spelling
 variants (いちご / イチゴ / 苺 → 苺). POS is compared exactly on the first field, because suffix
-matches count 代名詞 as 名詞 and 助動詞 as 動詞.
+matches count 代名詞 as 名詞 and 助動詞 as 動詞. Content words are 名詞, 動詞, 形容詞 and 形状詞 (素敵,
+きれい, 有名: the leaflet's evaluation words). A word in Latin letters inside a Japanese post gets the
+English rules (``miryoku.text.english.word_token``: UD tags, not 名詞).
+
+Speed: MeCab prints only surface, context ids and cost per node (``_FAST_RC``); cutting feature
+fields out of UniDic's CSV is most of MeCab's formatting time. Each such line is looked up in a
+bounded dictionary of tokens; a line not seen yet in the process sends its text through the full
+format once (``_fill``). Dictionary names are found with one Aho-Corasick pass (``protected_spans``).
 
 A Tagger cannot be pickled, so each process builds its own, once, on first use (``tagger()``);
 Spark jobs call ``terms_of`` inside mapInArrow so the cache lives in the Python worker.
