@@ -35,6 +35,8 @@ from importlib import resources
 from typing import NamedTuple
 
 CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞")
+# every pos post_terms_v1 can hold: UniDic's for Japanese words, UD tags for English ones (english.ENGLISH_POS)
+ALL_POS = (*CONTENT_POS, "ADJ", "VERB", "NOUN", "PROPN", "X")
 SKIP_POS2 = ("数詞",)
 PUNCT_RE = re.compile(r"^[\W_]+$")
 ASCII_LETTER_RE = re.compile("[a-z]")

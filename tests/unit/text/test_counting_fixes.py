@@ -65,3 +65,13 @@ def test_mentions_and_repost_prefixes_stay_removed():
     assert out["text_norm"] == ["佐賀の月夜ロール 最高"]
     assert out["is_repost"] == [True]
     assert "@" not in out["text_norm"][0] and "travel_jp" not in out["text_norm"][0]
+
+
+def test_every_pos_is_declared():
+    from miryoku.text.english import ENGLISH_POS
+    from miryoku.text.tokenizer import ALL_POS
+
+    assert set(ALL_POS) == {"名詞", "動詞", "形容詞", "形状詞", "ADJ", "VERB", "NOUN", "PROPN", "X"}
+    assert set(ENGLISH_POS) <= set(ALL_POS)
+    out = enrich_batch(["Visited Hirosaki, the apples were delicious", "弘前のりんご、素敵だった"], ["en", "ja"])
+    assert {pos for terms in out["terms"] for _, _, pos, _ in terms} <= set(ALL_POS)
