@@ -18,9 +18,9 @@ which are thin wrappers over the same core. Per post:
 
 Measured with ``python -m miryoku.text.throughput 20000 --legacy`` (one process, CPU time, best of
 5 interleaved repeats; 20,000 varied posts, median 59 characters, 8 % English; a 2-core machine
-shared with other work, so runs vary): raw MeCab with the custom format 18.5k–22.5k posts/s;
-``enrich_batch`` 0.59–0.86x of it (0.75x in the last run, 15.7k posts/s); the per-post functions
-before this module 0.20–0.24x (4.0k–4.5k posts/s). MeCab alone would be 1.0x by definition: the
+shared with other work, so runs vary): raw MeCab with the custom format 15k–22.5k posts/s;
+``enrich_batch`` 0.59–0.90x of it over seven runs (0.75x and 0.90x in the last two); the per-post functions
+before this module 0.20–0.26x (3.9k–4.5k posts/s). MeCab alone would be 1.0x by definition: the
 tokenization phase here is ~0.9x; places, products and keywords take the rest.
 """
 
