@@ -1,13 +1,16 @@
 """Tokenization of English posts (foreign visitors) into the same (term, lemma, pos) triples as MeCab's.
 
-- ``term`` is the word as written, lower-cased (``strawberries``); a dictionary phrase of several
-  words (``roll cake``, ``soft serve``, see ``products.csv``) is one term;
+- ``term`` is the word as written, lower-cased (``strawberries``);
 - ``lemma`` is a light normalisation, no dictionary: plural ``-s``/``-es``/``-ies`` removed
   (strawberries → strawberry, buses → bus), ``-ed``/``-ing`` removed with the usual spelling repairs
   (loved → love, stopped → stop, visiting → visit), a few irregular nouns (people → person);
-- ``pos`` is one of the three the silver tables allow: 形容詞 for the adjectives listed in
-  ``ADJECTIVES`` and words ending in -ful, -ous, -less, -able, -ible; 動詞 for words whose lemma
-  came from removing -ed or -ing; 名詞 for everything else (nouns, and words this rule cannot tell);
+- ``pos`` is a Universal Dependencies tag, never UniDic's (English words must not count as 名詞):
+  ADJ for the adjectives listed in ``ADJECTIVES`` and words ending in -ful, -ous, -less, -able,
+  -ible; VERB for words whose lemma came from removing -ed or -ing (or an irregular past); PROPN
+  for English place names of the gazetteer; NOUN for plurals and product names; X for any other
+  word (the rules cannot tell);
+- a product name of ``products.csv`` in Latin letters (strawberries, roll cake) is one term, NOUN,
+  with the lemma its Japanese name gets (苺, ロールケーキ), so lemma counts join both languages;
 - stop words (``data/stopwords.txt``, shared with Japanese), numbers and one-letter words are dropped.
 """
 
@@ -92,53 +95,87 @@ def lemma_of(word: str) -> tuple[str, bool]:
     return word, False
 
 
+# Universal Dependencies part-of-speech tags (https://universaldependencies.org/u/pos/): English
+# words never carry UniDic's Japanese tags, so they do not mix into 名詞 / 形容詞 rankings.
+ADJ, VERB, NOUN, PROPN, OTHER = "ADJ", "VERB", "NOUN", "PROPN", "X"
+ENGLISH_POS = (ADJ, VERB, NOUN, PROPN, OTHER)
+WORD_CACHE_SIZE = 50_000
+
+
 def pos_of(word: str, lemma: str, verb_form: bool) -> str:
     if word in ADJECTIVES or lemma in ADJECTIVES or word.endswith(ADJECTIVE_SUFFIXES):
-        return "形容詞"
-    return "動詞" if verb_form else "名詞"
+        return ADJ
+    if verb_form:
+        return VERB
+    if word in _place_names():
+        return PROPN
+    if lemma != word or word in IRREGULAR_NOUNS:
+        return NOUN  # a plural: strawberries, people
+    return OTHER
 
 
 @cache
-def _phrases() -> tuple[re.Pattern | None, dict[str, str]]:
-    from miryoku.text.gazetteer import trie_pattern
-    from miryoku.text.products import english_phrases
+def _place_names() -> frozenset[str]:
+    """English names of prefectures and municipalities (aomori, hirosaki), lower case."""
+    from miryoku.text.gazetteer import _index
 
-    phrases = english_phrases()
-    if not phrases:
-        return None, {}
-    return re.compile(r"(?<![a-z])(" + trie_pattern(phrases) + r")(?![a-z])"), phrases
+    return frozenset(name for name in _index()[1] if " " not in name)
 
 
-def _word_tokens(text: str, stop: frozenset[str]) -> list[tuple[str, str, str]]:
-    out = []
+@cache
+def _product_lemma(canonical: str) -> str:
+    """The lemma a Japanese post's product name gets (いちご → 苺), so English and Japanese posts group."""
+    from miryoku.text.tokenizer import _name_lemma
+
+    return _name_lemma(canonical, canonical)
+
+
+_words: dict[str, tuple[str, str, str] | None] = {}
+
+
+def word_token(word: str, stop: frozenset[str]) -> tuple[str, str, str] | None:
+    """(term, lemma, pos) of one lower-case word, None for a stop word or a one-letter word."""
+    tok = _words.get(word, _words)
+    if tok is not _words:
+        return tok
+    if len(_words) >= WORD_CACHE_SIZE:
+        _words.clear()
+    clean = POSSESSIVE_RE.sub("", word).replace("’", "'")
+    tok = None
+    if len(clean) >= 2 and clean not in stop:
+        lemma, verb_form = lemma_of(clean)
+        if lemma not in stop:
+            tok = (clean, lemma, pos_of(clean, lemma, verb_form))
+    _words[word] = tok
+    return tok
+
+
+def _word_tokens(text: str, stop: frozenset[str], out: list[tuple[str, str, str]]) -> None:
     for word in WORD_RE.findall(text):
-        word = POSSESSIVE_RE.sub("", word).replace("’", "'")
-        if len(word) < 2 or word in stop:
-            continue
-        lemma, verb_form = lemma_of(word)
-        if lemma in stop:
-            continue
-        out.append((word, lemma, pos_of(word, lemma, verb_form)))
-    return out
+        tok = word_token(word, stop)
+        if tok is not None:
+            out.append(tok)
 
 
 def tokens(text: str) -> list[tuple[str, str, str]]:
-    """(term, lemma, pos) for every content word of an English ``text``, in order, repeats kept."""
+    """(term, lemma, pos) for every content word of an English ``text``, in order, repeats kept.
+
+    A product name of the dictionary (``strawberries``, ``roll cake``) is one term, pos NOUN,
+    whose lemma is the Japanese one of its product (苺, ロールケーキ); an exclude phrase
+    (``apple watch``) is tokenized as plain words.
+    """
+    from miryoku.text.products import latin_spans
     from miryoku.text.tokenizer import stopwords
 
     stop = stopwords()
     lowered = (text or "").lower()
-    pattern, phrases = _phrases()
-    if pattern is None:
-        return _word_tokens(lowered, stop)
     out: list[tuple[str, str, str]] = []
     pos = 0
-    for m in pattern.finditer(lowered):
-        out += _word_tokens(lowered[pos : m.start()], stop)
-        phrase = m.group(1)
-        words = phrase.split()
-        last, _ = lemma_of(words[-1])
-        out.append((phrase, " ".join([*words[:-1], last]), "名詞"))
-        pos = m.end()
-    out += _word_tokens(lowered[pos:], stop)
+    for start, end, canonical in latin_spans(lowered):
+        if canonical is None:
+            continue
+        _word_tokens(lowered[pos:start], stop, out)
+        out.append((lowered[start:end], _product_lemma(canonical), NOUN))
+        pos = end
+    _word_tokens(lowered[pos:], stop, out)
     return out

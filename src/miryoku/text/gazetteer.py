@@ -196,11 +196,36 @@ def _index() -> tuple[dict[str, _Entry], dict[str, _Entry]]:
     return ja, en
 
 
+class Automaton:
+    """Leftmost-longest, non-overlapping search for many names at once (Aho-Corasick, ``ahocorasick-rs``).
+
+    The same matches a regular expression ``trie_pattern(names)`` finds with ``finditer`` — the
+    longest name starting at the leftmost position, then on after it — in one linear pass instead
+    of one trie walk per character position.
+    """
+
+    def __init__(self, names, overlapping: bool = False):
+        import ahocorasick_rs
+
+        self.names = list(names)
+        kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
+        self._ac = (ahocorasick_rs.AhoCorasick(self.names, matchkind=kind, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+                    if self.names else None)
+        self._overlapping = overlapping
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """(name index, start, end) of every match, in order of position."""
+        if self._ac is None or not text:
+            return []
+        return self._ac.find_matches_as_indexes(text, overlapping=self._overlapping)
+
+
 @cache
-def _matchers() -> tuple[re.Pattern, re.Pattern]:
-    """(Japanese names in the text, English names in the lower-cased text)."""
+def _matchers() -> tuple[Automaton, list[_Entry], Automaton, list[_Entry]]:
+    """(Japanese names in the text, their entries, English names in the lower-cased text, theirs)."""
     ja, en = _index()
-    return re.compile(trie_pattern(ja)), re.compile(trie_pattern(en))
+    ja_ac, en_ac = Automaton(ja), Automaton(en)
+    return ja_ac, [ja[k] for k in ja_ac.names], en_ac, [en[k] for k in en_ac.names]
 
 
 def _resolve(cands: list[_Candidate], explicit: set[str]) -> _Candidate | None:
@@ -218,37 +243,35 @@ def detect_places(text_norm: str) -> tuple[list[str], list[str]]:
     """
     if not text_norm:
         return [], []
-    ja, en = _index()
-    ja_re, en_re = _matchers()
+    ja_ac, ja_entries, en_ac, en_entries = _matchers()
     explicit: set[str] = set()
     pending: list[list[_Candidate]] = []
     prev_end = -1
-    for m in ja_re.finditer(text_norm):
-        start, end = m.span()
+    for i, start, end in ja_ac.find(text_norm):
         after_place = start == prev_end
         prev_end = end
-        key = m.group()
-        entry = ja[key]
+        entry = ja_entries[i]
         honorific = text_norm.startswith(HONORIFICS, end)
-        in_kanji_run = (start > 0 and not after_place and KANJI_RE.match(key) is not None
-                        and KANJI_RE.match(text_norm, start - 1) is not None)
         if entry.pref and not honorific:
             explicit.add(entry.pref)
         if entry.munis:
+            in_kanji_run = (start > 0 and not after_place and KANJI_RE.match(text_norm, start) is not None
+                            and KANJI_RE.match(text_norm, start - 1) is not None)
             cands = [c for c in entry.munis if not (c.weak and (honorific or in_kanji_run))]
             if cands:
                 pending.append(cands)
     if LATIN_RE.search(text_norm):
         lowered = text_norm.lower()
-        for m in en_re.finditer(lowered):
-            start, end = m.span()
+        for i, start, end in en_ac.find(lowered):
             if (start > 0 and "a" <= lowered[start - 1] <= "z") or (end < len(lowered) and "a" <= lowered[end] <= "z"):
                 continue  # part of a longer word
-            entry = en[m.group()]
+            entry = en_entries[i]
             if entry.pref:
                 explicit.add(entry.pref)
             if entry.munis:
                 pending.append(entry.munis)
+    if not pending:
+        return sorted(explicit), []
     prefs = set(explicit)
     munis: set[str] = set()
     for cands in pending:

@@ -17,7 +17,8 @@ The file is edited by analysts (any spreadsheet tool, saved as UTF-8 CSV). One r
 Matching: names and aliases are searched in the normalised text (NFKC), longest first and
 non-overlapping, so とちおとめ never also counts as a shorter name inside it; Latin-script names
 are whole words, case-insensitive (``strawberries``, ``Roll Cake``). A match that is the start of
-an ``exclude`` word does not count.
+an ``exclude`` word does not count. Both searches are Aho-Corasick automata (``gazetteer.Automaton``)
+that give the matches the regular expression ``_latin_regex`` gives, in one pass.
 """
 
 from __future__ import annotations
@@ -89,21 +90,58 @@ def _names() -> tuple[dict[str, str | None], dict[str, str | None]]:
 
 
 @cache
-def _matcher() -> re.Pattern:
+def _matchers():
+    """(Japanese names: leftmost-longest automaton and canonical per name,
+    Latin names: overlapping automaton over the lower-cased text and canonical per name)."""
+    from miryoku.text.gazetteer import Automaton
+
     ja, en = _names()
-    return re.compile("(" + trie_pattern(ja) + ")|(?i:(?<![a-z])(" + trie_pattern(en) + ")(?![a-z]))")
+    ja_ac, en_ac = Automaton(ja), Automaton(en, overlapping=True)
+    return ja_ac, [ja[n] for n in ja_ac.names], en_ac, [en[n] for n in en_ac.names]
+
+
+def latin_spans(lowered: str) -> list[tuple[int, int, str | None]]:
+    """(start, end, canonical or None for an exclude word) of Latin names in a lower-cased text:
+    at each word start, the longest name that ends a word; non-overlapping, in order."""
+    _, _, automaton, names = _matchers()
+    size = len(lowered)
+    valid = sorted(
+        (start, -end, i) for i, start, end in automaton.find(lowered)
+        if not (start > 0 and "a" <= lowered[start - 1] <= "z") and not (end < size and "a" <= lowered[end] <= "z")
+    )
+    out, pos = [], 0
+    for start, neg_end, i in valid:
+        if start >= pos:
+            out.append((start, -neg_end, names[i]))
+            pos = -neg_end
+    return out
+
+
+def _latin_matches(text_norm: str) -> list[str | None]:
+    lowered = text_norm.lower()
+    if len(lowered) != len(text_norm):  # a letter whose lower case is longer: the slow, exact path
+        en = _names()[1]
+        return [en.get(m.group(1).lower()) for m in _latin_regex().finditer(text_norm)]
+    return [canonical for _, _, canonical in latin_spans(lowered)]
+
+
+@cache
+def _latin_regex() -> re.Pattern:
+    return re.compile("(?i:(?<![a-z])(" + trie_pattern(_names()[1]) + ")(?![a-z]))")
+
+
+LATIN_RE = re.compile("[A-Za-z]")
 
 
 def products_of(text_norm: str) -> list[str]:
     """Canonical names of the products (any kind) a normalised post names, sorted, without repeats."""
     if not text_norm:
         return []
-    ja, en = _names()
-    found = set()
-    for m in _matcher().finditer(text_norm):
-        name = ja[m.group(1)] if m.group(1) else en[m.group(2).lower()]
-        if name is not None:
-            found.add(name)
+    ja_ac, ja_names, _, _ = _matchers()
+    found = {ja_names[i] for i, _, _ in ja_ac.find(text_norm)}
+    if LATIN_RE.search(text_norm):
+        found.update(_latin_matches(text_norm))
+    found.discard(None)
     return sorted(found)
 
 

@@ -134,85 +134,83 @@ def literal_prefixes(surface: str) -> list[str] | None:
     return prefixes
 
 
+FILES = (TAXONOMY_FILE, DISASTER_FILE)
+_Keyword = tuple[re.Pattern, int, str]  # (regex, index in FILES, label)
+
+
 @dataclass(frozen=True)
 class _Side:
-    """Keywords of one script: a trie of their literal prefixes finds where one may start, then
-    each candidate keyword's own regex is tried there."""
-    prefix_re: re.Pattern | None
-    by_prefix: dict[str, tuple[tuple[re.Pattern, str], ...]]  # prefix → keywords whose prefix starts it
-    always: tuple[tuple[re.Pattern, str], ...]                # keywords without a literal prefix
+    """Keywords of one script: an automaton finds every place where a keyword's literal prefix
+    occurs (overlapping), then each keyword with that prefix is tried there with its own regex."""
+    automaton: object                          # gazetteer.Automaton over the prefixes, overlapping
+    by_prefix: list[tuple[_Keyword, ...]]      # per prefix of the automaton
+    always: tuple[_Keyword, ...]               # keywords without a literal prefix
 
 
-def _side(entries: list[tuple[str, str]], english: bool) -> _Side:
-    from miryoku.text.gazetteer import trie_pattern
+def _side(entries: list[tuple[str, int, str]], english: bool) -> _Side:
+    from miryoku.text.gazetteer import Automaton
 
-    own: dict[str, list[tuple[re.Pattern, str]]] = {}
+    own: dict[str, list[_Keyword]] = {}
     always = []
-    for surface, label in entries:
+    for surface, file_index, label in entries:
         regex = re.compile(f"(?:{surface})(?![a-z])", re.IGNORECASE) if english else re.compile(surface)
         prefixes = literal_prefixes(surface)
         if prefixes is None:
-            always.append((regex, label))
+            always.append((regex, file_index, label))
             continue
         for prefix in prefixes:
-            own.setdefault(prefix.lower() if english else prefix, []).append((regex, label))
-    by_prefix = {
-        prefix: tuple(kw for other, kws in own.items() if prefix.startswith(other) for kw in kws)
-        for prefix in own
-    }
-    return _Side(re.compile(trie_pattern(own)) if own else None, by_prefix, tuple(always))
+            own.setdefault(prefix.lower() if english else prefix, []).append((regex, file_index, label))
+    automaton = Automaton(own, overlapping=True)
+    return _Side(automaton, [tuple(own[p]) for p in automaton.names], tuple(always))
 
 
 @dataclass(frozen=True)
 class _Matcher:
     japanese: _Side  # searched in the masked text
     english: _Side   # searched in the lower-cased masked text of posts with Latin letters
-    by_term: dict[str, frozenset[str]]
-    by_lemma: dict[str, frozenset[str]]
+    by_term: dict[str, tuple[tuple[int, str], ...]]
+    by_lemma: dict[str, tuple[tuple[int, str], ...]]
 
 
 @cache
-def _matcher(name: str) -> _Matcher:
+def _matcher() -> _Matcher:
+    """Both keyword files in one matcher: labels carry the index of their file in ``FILES``."""
     ja, en = [], []
-    by_term: dict[str, set[str]] = {}
-    by_lemma: dict[str, set[str]] = {}
-    for kw in keywords(name):
-        if kw.surface:
-            (ja if kw.lang == "ja" else en).append((kw.surface, kw.label))
-        for term in kw.terms:
-            by_term.setdefault(term if kw.lang == "ja" else term.lower(), set()).add(kw.label)
-        for lemma in kw.lemmas:
-            by_lemma.setdefault(lemma if kw.lang == "ja" else lemma.lower(), set()).add(kw.label)
+    by_term: dict[str, set[tuple[int, str]]] = {}
+    by_lemma: dict[str, set[tuple[int, str]]] = {}
+    for file_index, name in enumerate(FILES):
+        for kw in keywords(name):
+            if kw.surface:
+                (ja if kw.lang == "ja" else en).append((kw.surface, file_index, kw.label))
+            for term in kw.terms:
+                by_term.setdefault(term if kw.lang == "ja" else term.lower(), set()).add((file_index, kw.label))
+            for lemma in kw.lemmas:
+                by_lemma.setdefault(lemma if kw.lang == "ja" else lemma.lower(), set()).add((file_index, kw.label))
     return _Matcher(_side(ja, False), _side(en, True),
-                    {k: frozenset(v) for k, v in by_term.items()}, {k: frozenset(v) for k, v in by_lemma.items()})
+                    {k: tuple(v) for k, v in by_term.items()}, {k: tuple(v) for k, v in by_lemma.items()})
 
 
-def _search(side: _Side, text: str, found: set[str], english: bool = False) -> None:
+def _search(side: _Side, text: str, found: tuple[set[str], set[str]], english: bool = False) -> None:
     """Every keyword of ``side`` in ``text``; keywords may overlap (すごい楽しい, 大雨)."""
-    if side.prefix_re is not None:
-        pos = 0
-        while (hit := side.prefix_re.search(text, pos)) is not None:
-            start = hit.start()
-            pos = start + 1
-            if english and start > 0 and "a" <= text[start - 1] <= "z":
-                continue  # not the start of a word
-            for regex, label in side.by_prefix[hit.group()]:
-                if label not in found and regex.match(text, start):
-                    found.add(label)
-    for regex, label in side.always:
-        if label in found:
+    for i, start, _ in side.automaton.find(text):
+        if english and start > 0 and "a" <= text[start - 1] <= "z":
+            continue  # not the start of a word
+        for regex, file_index, label in side.by_prefix[i]:
+            labels = found[file_index]
+            if label not in labels and regex.match(text, start):
+                labels.add(label)
+    for regex, file_index, label in side.always:
+        labels = found[file_index]
+        if label in labels:
             continue
         for m in regex.finditer(text):
             if not english or m.start() == 0 or not "a" <= text[m.start() - 1] <= "z":
-                found.add(label)
+                labels.add(label)
                 break
 
 
-def _masked(text_norm: str) -> str:
-    """The text with dictionary names (places, products) blanked out, same length."""
-    from miryoku.text.tokenizer import protected_spans
-
-    spans = protected_spans(text_norm)
+def masked(text_norm: str, spans) -> str:
+    """The text with dictionary names (``tokenizer.protected_spans``) blanked out, same length."""
     if not spans:
         return text_norm
     parts, pos = [], 0
@@ -223,23 +221,40 @@ def _masked(text_norm: str) -> str:
     return "".join(parts)
 
 
-def _labels(name: str, text_norm: str, terms) -> set[str]:
-    m = _matcher(name)
-    found: set[str] = set()
-    text_norm = text_norm or ""
+def keyword_labels(text_norm: str, terms, spans) -> tuple[set[str], set[str]]:
+    """(taxonomy labels, disaster labels) of a post from its text, its terms and its dictionary names."""
+    m = _matcher()
+    found: tuple[set[str], set[str]] = (set(), set())
     if text_norm:
-        masked = _masked(text_norm)
-        _search(m.japanese, masked, found)
-        if LATIN_RE.search(masked):
-            _search(m.english, masked.lower(), found, english=True)
-    if terms is None:
-        from miryoku.text.tokenizer import terms_of
-
-        terms = terms_of(text_norm)
+        text = masked(text_norm, spans)
+        _search(m.japanese, text, found)
+        if LATIN_RE.search(text):
+            _search(m.english, text.lower(), found, english=True)
+    by_term, by_lemma = m.by_term, m.by_lemma
     for term, lemma, *_ in terms:
-        found |= m.by_term.get(term, frozenset())
-        found |= m.by_lemma.get(lemma, frozenset())
+        for file_index, label in by_term.get(term, ()):
+            found[file_index].add(label)
+        for file_index, label in by_lemma.get(lemma, ()):
+            found[file_index].add(label)
     return found
+
+
+def disaster_lists(labels: set[str]) -> tuple[list[str], list[str]]:
+    """(situations, emotions), each sorted, of the disaster labels of a post."""
+    situations, emotions = [], []
+    for label in sorted(labels):
+        category, word = label.split("/", 1)
+        (situations if category == SITUATION else emotions).append(word)
+    return situations, emotions
+
+
+def _labels(name: str, text_norm: str, terms) -> set[str]:
+    from miryoku.text.tokenizer import protected_spans, terms_of
+
+    text_norm = text_norm or ""
+    if terms is None:
+        terms = terms_of(text_norm)
+    return keyword_labels(text_norm, terms, protected_spans(text_norm))[FILES.index(name)]
 
 
 def categories_of(text_norm: str, terms: list[tuple[str, str, str, int]] | None = None) -> list[str]:
@@ -252,12 +267,8 @@ def categories_of(text_norm: str, terms: list[tuple[str, str, str, int]] | None 
 
 def disaster_of(text_norm: str, terms: list[tuple[str, str, str, int]] | None = None) -> dict[str, list[str]]:
     """{"situations": [雨, 浸水 …], "emotions": [大丈夫 …]}: the leaflet's disaster words in the post, sorted."""
-    found = _labels(DISASTER_FILE, text_norm, terms)
-    out: dict[str, list[str]] = {"situations": [], "emotions": []}
-    for label in sorted(found):
-        category, word = label.split("/", 1)
-        out["situations" if category == SITUATION else "emotions"].append(word)
-    return out
+    situations, emotions = disaster_lists(_labels(DISASTER_FILE, text_norm, terms))
+    return {"situations": situations, "emotions": emotions}
 
 
 def taxonomy_table() -> list[dict]:

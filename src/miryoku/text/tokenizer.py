@@ -11,7 +11,14 @@ in the gazetteer. English posts go to ``miryoku.text.english``.
 ``term`` is UniDic's written base form (orthBase): 青森 stays 青森, 食べた → 食べる, いちご stays いちご.
 ``lemma`` is UniDic's lemma without its English gloss (ソフト-soft → ソフト) and groups spelling
 variants (いちご / イチゴ / 苺 → 苺). POS is compared exactly on the first field, because suffix
-matches count 代名詞 as 名詞 and 助動詞 as 動詞.
+matches count 代名詞 as 名詞 and 助動詞 as 動詞. Content words are 名詞, 動詞, 形容詞 and 形状詞 (素敵,
+きれい, 有名: the leaflet's evaluation words). A word in Latin letters inside a Japanese post gets the
+English rules (``miryoku.text.english.word_token``: UD tags, not 名詞).
+
+Speed: MeCab prints only surface, context ids and cost per node (``_FAST_RC``); cutting feature
+fields out of UniDic's CSV is most of MeCab's formatting time. Each such line is looked up in a
+bounded dictionary of tokens; a line not seen yet in the process sends its text through the full
+format once (``_fill``). Dictionary names are found with one Aho-Corasick pass (``protected_spans``).
 
 A Tagger cannot be pickled, so each process builds its own, once, on first use (``tagger()``);
 Spark jobs call ``terms_of`` inside mapInArrow so the cache lives in the Python worker.
@@ -25,10 +32,14 @@ import tempfile
 from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
-CONTENT_POS = ("名詞", "動詞", "形容詞")
+CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞")
+# every pos post_terms_v1 can hold: UniDic's for Japanese words, UD tags for English ones (english.ENGLISH_POS)
+ALL_POS = (*CONTENT_POS, "ADJ", "VERB", "NOUN", "PROPN", "X")
 SKIP_POS2 = ("数詞",)
 PUNCT_RE = re.compile(r"^[\W_]+$")
+ASCII_LETTER_RE = re.compile("[a-z]")
 GLOSS_RE = re.compile(r"-[A-Za-z][A-Za-z .'-]*$")
 
 # Custom output format: surface, orthBase, lemma, pos1, pos2 (tab separated, one node per line);
@@ -59,19 +70,41 @@ def dictionary_dir() -> str:
     return unidic_lite.DICDIR
 
 
-@cache
-def tagger():
-    """One Tagger per process (never pickled, never per row)."""
+# The fast format: surface, left and right context ids, word cost — no feature field, which MeCab
+# would have to cut out of the feature CSV for every node (each %f[n] costs about as much as the
+# rest of the output). Together they name one dictionary entry; its features come from the full
+# format above the first time an entry is seen in a process (``_NodeCache``).
+_FAST_RC = (
+    "node-format-miryokufast = %m\\t%phl\\t%phr\\t%c\\n\n"
+    "unk-format-miryokufast = %m\\t%phl\\t%phr\\t%c\\tunk\\n\n"
+    "bos-format-miryokufast = \n"
+    "eos-format-miryokufast = \n"
+    "output-format-type = miryokufast\n"
+)
+
+
+def _new_tagger(rc_text: str):
     try:
         import MeCab
     except ImportError as exc:
         raise TokenizerUnavailable("MeCab missing: install mecab-python3 (make venv)") from exc
     dicdir = dictionary_dir()
-    rc_dir = tempfile.mkdtemp(prefix="miryoku-mecab-")
-    rc = os.path.join(rc_dir, "mecabrc")
+    rc = os.path.join(tempfile.mkdtemp(prefix="miryoku-mecab-"), "mecabrc")
     with open(rc, "w", encoding="utf-8") as fh:
-        fh.write(_RC)
+        fh.write(rc_text)
     return MeCab.Tagger(f"-r {rc} -d {dicdir}")
+
+
+@cache
+def tagger():
+    """One Tagger per process (never pickled, never per row): surface, orthBase, lemma, pos1, pos2."""
+    return _new_tagger(_RC)
+
+
+@cache
+def fast_tagger():
+    """The same model with the fast output format: the same nodes, one line each, in the same order."""
+    return _new_tagger(_FAST_RC)
 
 
 @cache
@@ -88,39 +121,42 @@ def clean_lemma(lemma: str) -> str:
 
 JAPANESE_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 KANJI_RE = re.compile(r"[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+NODE_CACHE_SIZE = 200_000  # fast-format lines → token; cleared when full (unknown words are unbounded)
+
+
+class _Protected(NamedTuple):
+    automaton: object              # gazetteer.Automaton over every protected name
+    canonical: list[str | None]    # per name: canonical name, None for an exclude word
+    weak: list[bool]               # per name: a place's short form (kanji-run rule applies)
 
 
 @cache
-def _protected() -> tuple[re.Pattern | None, dict[str, tuple[str | None, bool]]]:
-    """(pattern, name → (canonical name or None for an exclude word, is a place's short form))."""
+def _protected() -> _Protected:
+    from miryoku.text.gazetteer import Automaton
     from miryoku.text.gazetteer import protected_names as place_names
-    from miryoku.text.gazetteer import trie_pattern
     from miryoku.text.products import protected_names as product_names
 
     names: dict[str, tuple[str | None, bool]] = dict(place_names())
     for name, canonical in product_names().items():
         names.setdefault(name, (canonical, False))
-    if not names:
-        return None, names
-    return re.compile(trie_pattern(names)), names
+    automaton = Automaton(names)
+    return _Protected(automaton, [names[n][0] for n in automaton.names], [names[n][1] for n in automaton.names])
 
 
-@lru_cache(maxsize=4096)
 def protected_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, canonical name) of each dictionary name in ``text``, in order, not overlapping."""
-    pattern, names = _protected()
-    if pattern is None or not text:
+    if not text:
         return ()
+    automaton, canonicals, weaks = _protected()
     spans = []
     prev_end = -1
-    for m in pattern.finditer(text):
-        start, end = m.span()
+    for i, start, end in automaton.find(text):
         after_name = start == prev_end
         prev_end = end
-        canonical, weak = names[m.group()]
+        canonical = canonicals[i]
         if canonical is None:
             continue
-        if (weak and start > 0 and not after_name and KANJI_RE.match(text, start)
+        if (weaks[i] and start > 0 and not after_name and KANJI_RE.match(text, start)
                 and KANJI_RE.match(text, start - 1)):
             continue
         spans.append((start, end, canonical))
@@ -136,22 +172,69 @@ def _name_lemma(name: str, canonical: str) -> str:
     return canonical
 
 
-def _mecab_tokens(text: str, stop: frozenset[str], out: list[tuple[str, str, str]]) -> None:
-    for line in tagger().parse(text).splitlines():
-        fields = line.split("\t")
-        if len(fields) < 4:
-            continue
-        surface, base, lemma, pos1 = fields[0], fields[1], fields[2], fields[3]
-        pos2 = fields[4] if len(fields) > 4 else ""
-        if pos1 not in CONTENT_POS or pos2 in SKIP_POS2:
-            continue
-        term = base if base and base != "*" else surface
-        if term.isascii():
-            term = term.lower()
-            lemma = term
-        if len(term) < 2 and term.isascii() or PUNCT_RE.match(term) or term in stop:
-            continue
-        out.append((term, clean_lemma(lemma) if lemma and lemma != "*" else term, pos1))
+def _node_token(line: str, stop: frozenset[str]) -> tuple[str, str, str] | None:
+    """(term, lemma, pos) of one line of MeCab output, None when it is not a content word."""
+    fields = line.split("\t")
+    if len(fields) < 4:
+        return None
+    surface, base, lemma, pos1 = fields[0], fields[1], fields[2], fields[3]
+    pos2 = fields[4] if len(fields) > 4 else ""
+    if pos1 not in CONTENT_POS or pos2 in SKIP_POS2:
+        return None
+    term = base if base and base != "*" else surface
+    if term.isascii():
+        term = term.lower()
+        if ASCII_LETTER_RE.search(term):  # an English word in a Japanese post: the English rules
+            from miryoku.text.english import word_token
+
+            return word_token(term, stop)
+        lemma = term
+    if len(term) < 2 and term.isascii() or PUNCT_RE.match(term) or term in stop:
+        return None
+    return term, clean_lemma(lemma) if lemma and lemma != "*" else term, pos1
+
+
+_nodes: dict[str, tuple[str, str, str] | None] = {}  # fast-format line → token (None: not a content word)
+
+
+def _fill(text: str, lines: list[str]) -> list[tuple[str, str, str]]:
+    """Tokens of ``text`` from the full format; its fast-format ``lines`` are cached for next time."""
+    full = tagger().parse(text).splitlines()
+    stop = stopwords()
+    toks = [_node_token(line, stop) for line in full]
+    if len(full) == len(lines):
+        if len(_nodes) + len(lines) > NODE_CACHE_SIZE:
+            _nodes.clear()
+        _nodes.update(zip(lines, toks, strict=True))
+    return [tok for tok in toks if tok is not None]
+
+
+def _mecab_tokens(text: str) -> list[tuple[str, str, str]]:
+    """Content words of ``text``: MeCab once with the fast format, each line looked up in ``_nodes``."""
+    lines = fast_tagger().parse(text).splitlines()
+    try:
+        return list(filter(None, map(_nodes.__getitem__, lines)))
+    except KeyError:  # an entry not seen yet in this process
+        return _fill(text, lines)
+
+
+def japanese_tokens(text: str, spans: tuple[tuple[int, int, str], ...]) -> list[tuple[str, str, str]]:
+    """(term, lemma, pos) of ``text`` whose dictionary names are ``spans`` (``protected_spans(text)``)."""
+    if not spans:
+        return _mecab_tokens(text) if text else []
+    out: list[tuple[str, str, str]] = []
+    stop = stopwords()
+    pos = 0
+    for start, end, canonical in spans:
+        if start > pos:
+            out += _mecab_tokens(text[pos:start])
+        name = text[start:end]
+        if name not in stop:
+            out.append((name, _name_lemma(name, canonical), "名詞"))
+        pos = end
+    if pos < len(text):
+        out += _mecab_tokens(text[pos:])
+    return out
 
 
 def is_english(text: str, lang: str | None = None) -> bool:
@@ -170,19 +253,21 @@ def tokens(text: str, lang: str | None = None) -> list[tuple[str, str, str]]:
         from miryoku.text.english import tokens as english_tokens
 
         return english_tokens(text)
-    out: list[tuple[str, str, str]] = []
-    stop = stopwords()
-    pos = 0
-    for start, end, canonical in protected_spans(text):
-        if start > pos:
-            _mecab_tokens(text[pos:start], stop, out)
-        name = text[start:end]
-        if name not in stop:
-            out.append((name, _name_lemma(name, canonical), "名詞"))
-        pos = end
-    if pos < len(text):
-        _mecab_tokens(text[pos:], stop, out)
-    return out
+    return japanese_tokens(text, protected_spans(text))
+
+
+def count_terms(toks: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:
+    """One (term, lemma, pos, n) per distinct term, in order of first occurrence; the first lemma and pos win."""
+    counts = Counter(toks)  # counted in C; the same term with another lemma or pos is merged below
+    if len(counts) == len({tok[0] for tok in counts}):
+        return [(term, lemma, pos, n) for (term, lemma, pos), n in counts.items()]
+    merged: dict[str, list] = {}
+    for (term, lemma, pos), n in counts.items():
+        if term in merged:
+            merged[term][3] += n
+        else:
+            merged[term] = [term, lemma, pos, n]
+    return [tuple(row) for row in merged.values()]
 
 
 def terms_of(text: str, lang: str | None = None) -> list[tuple[str, str, str, int]]:
@@ -191,9 +276,4 @@ def terms_of(text: str, lang: str | None = None) -> list[tuple[str, str, str, in
     ``lang``: the post's language when the source says ('en' → the English tokenizer, unless the
     text is in Japanese script); None decides by script (``miryoku.text.normalize.detect_lang``).
     """
-    counts: Counter[str] = Counter()
-    first: dict[str, tuple[str, str]] = {}
-    for term, lemma, pos in tokens(text, lang):
-        counts[term] += 1
-        first.setdefault(term, (lemma, pos))
-    return [(term, *first[term], n) for term, n in counts.items()]
+    return count_terms(tokens(text, lang))

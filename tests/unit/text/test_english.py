@@ -1,4 +1,4 @@
-"""English posts: lower-case terms, light lemmas, the three POS the silver tables allow."""
+"""English posts: lower-case terms, light lemmas, Universal Dependencies tags (never UniDic's 名詞)."""
 
 import pytest
 
@@ -17,21 +17,29 @@ def test_lemmas(word, lemma):
     assert lemma_of(word)[0] == lemma
 
 
-def test_pos_is_one_of_three():
+def test_pos_is_a_universal_dependencies_tag():
     got = {t: (lemma, pos) for t, lemma, pos in tokens("We visited Aomori, the apples were delicious and beautiful")}
-    assert got["visited"] == ("visit", "動詞")
-    assert got["apples"] == ("apple", "名詞")
-    assert got["delicious"][1] == "形容詞"
-    assert got["beautiful"][1] == "形容詞"
-    assert got["aomori"] == ("aomori", "名詞")
+    assert got["visited"] == ("visit", "VERB")
+    assert got["apples"] == ("林檎", "NOUN")  # a product name: the Japanese post's lemma
+    assert got["delicious"][1] == "ADJ"
+    assert got["beautiful"][1] == "ADJ"
+    assert got["aomori"] == ("aomori", "PROPN")
     assert "the" not in got and "we" not in got
+    rest = {t: (lemma, pos) for t, lemma, pos in tokens("Highly recommend these temples")}
+    assert rest == {"highly": ("highly", "X"), "recommend": ("recommend", "X"), "temples": ("temple", "NOUN")}
 
 
 def test_dictionary_phrases_are_one_term():
     got = [t for t, _, _ in tokens("Loved the Roll Cakes and soft serve!")]
     assert "roll cakes" in got and "soft serve" in got
     assert "roll" not in got and "cake" not in got
-    assert dict((t, lemma) for t, lemma, _ in tokens("roll cakes"))["roll cakes"] == "roll cake"
+    assert tokens("roll cakes") == [("roll cakes", "ロールケーキ", "NOUN")]
+    assert tokens("soft serve") == [("soft serve", "ソフトクリーム", "NOUN")]  # products.csv: ソフトクリーム
+
+
+def test_an_exclude_phrase_is_plain_words():
+    assert [t for t, _, _ in tokens("my apple watch")] == ["apple", "watch"]
+    assert dict((t, lemma) for t, lemma, _ in tokens("my apple watch"))["apple"] == "apple"
 
 
 def test_possessives_numbers_and_single_letters():
@@ -48,4 +56,4 @@ def test_lang_parameter_routes_the_post():
 
 
 def test_counts_per_post():
-    assert ("apples", "apple", "名詞", 2) in terms_of("apples, apples everywhere")
+    assert ("apples", "林檎", "NOUN", 2) in terms_of("apples, apples everywhere")
