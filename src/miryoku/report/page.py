@@ -13,6 +13,7 @@ import html
 import json
 import logging
 import os
+import re
 
 from miryoku.lake import Lake
 from miryoku.lake.publish import published_files
@@ -55,7 +56,8 @@ def is_synthetic(lake: Lake, date_from: str, date_to: str) -> bool:
 
 
 def _section(title: str, english: str, body: str) -> str:
-    return f'<section><h2>{html.escape(title)} <span class="sub">{html.escape(english)}</span></h2>{body}</section>'
+    key = re.sub(r"[^a-z]+", "-", english.lower()).strip("-")
+    return f'<section id="{key}"><h2>{html.escape(title)} <span class="sub">{html.escape(english)}</span></h2>{body}</section>'
 
 
 def _figure(svg: str, caption: str) -> str:
