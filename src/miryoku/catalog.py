@@ -150,12 +150,15 @@ def register(con, lake: Lake, materialize_remote: bool = True, include_bronze: b
         names.append(table)
     con.execute("create or replace table prefectures as select * from read_csv(?, all_varchar = true)",
                 [str(SQL_DIR / "prefectures.csv")])
-    con.execute("create or replace table place_names (name varchar primary key)")
-    con.executemany("insert into place_names values (?)", [[n] for n in place_names()])
-    con.execute("create or replace table municipalities "
-                "(muni_code varchar primary key, pref_code varchar, muni_name varchar)")
-    con.executemany("insert into municipalities values (?, ?, ?)",
-                    [[r["code"], r["pref_code"], r["name"]] for r in _gazetteer() if r["kind"] != "pref"])
+    import pyarrow as pa
+
+    gazetteer = _gazetteer()
+    place_table = pa.table({"name": place_names()})  # noqa: F841 - read by DuckDB's replacement scan
+    munis = [r for r in gazetteer if r["kind"] != "pref"]
+    muni_table = pa.table({"muni_code": [r["code"] for r in munis], "pref_code": [r["pref_code"] for r in munis],  # noqa: F841
+                           "muni_name": [r["name"] for r in munis]})
+    con.execute("create or replace table place_names as select * from place_table")
+    con.execute("create or replace table municipalities as select * from muni_table")
     return names + _create_views(con)
 
 

@@ -143,3 +143,19 @@ def test_every_command_and_option_has_help():
         assert any(a.help for a in sub._choices_actions if a.dest == name), name
         for action in command._actions:
             assert action.help, f"{name} {action.option_strings or action.dest}"
+
+
+def test_html_report_of_a_lake_with_only_some_tables(small_lake, capsys):
+    """Sections whose gold is not published say so; the rest draw; the sample's notice is shown."""
+    term = lambda pref, t, n: {"pref_code": pref, "term": t, "lemma": t, "pos": "名詞", "posts": n,  # noqa: E731
+                               "occurrences": n}
+    _write(small_lake, "gold/term_daily_v1/dt=2026-01-01/part-0.parquet",  # above the report's minimum of 5
+           [term("01", "ソフト", 6), term("00", "ソフト", 8), term("01", "北海道", 10), term("00", "北海道", 10)])
+    out = small_lake.parent / "r.html"
+    assert main(["report", "--lake", str(small_lake), "--html", str(out), "--no-data-docs"]) == 0
+    page = out.read_text("utf-8")
+    assert "合成データ" in page and "データ期間 2026-01-01 ～ 2026-01-01" in page
+    assert "category_daily_v1 はまだ公開されていません" in page
+    distinctive = page.split('id="distinctive-terms"')[1].split("</section>")[0]
+    assert "<svg" in distinctive and "term: ソフト; pref_name: 北海道; posts: 6; distinctiveness: 3" in distinctive
+    assert "<script" not in page and "http://" not in page.replace('http://www.w3.org/', '')

@@ -33,4 +33,4 @@ from term_daily as td
 left join prefectures as p
     on td.pref_code = p.pref_code
 left join place_names as pn
-    on lower(td.term) = pn.name or td.term = pn.name
+    on lower(td.term) = pn.name  -- place_names holds names as written and romanisations in lower case

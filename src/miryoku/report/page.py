@@ -37,8 +37,9 @@ class NoDataForPeriod(LookupError):
     """No published gold rows in the requested period."""
 
 
-def default_report_path(lake: Lake, date_to: str) -> str:
-    return lake.path("_reports", f"dt={date_to}", "report.html")
+def default_report_rel(date_to: str) -> str:
+    """Where the nightly report of ``date_to`` lives inside the lake."""
+    return f"_reports/dt={date_to}/report.html"
 
 
 def is_synthetic(lake: Lake, date_from: str, date_to: str) -> bool:
@@ -99,31 +100,35 @@ def _gates_table(lake: Lake, report_path: str, date_from: str, date_to: str, doc
 
 
 def _charts(con, date_from: str, date_to: str, pref: str | None, item: str) -> list[str]:
+    sections = [
+        ("投稿数の推移", "Post volume", ["category_daily_v1"],
+         lambda: data.volume_by_category(con, date_from, date_to, pref), charts.volume_by_category,
+         "分類ごとの小分類の投稿数の合計（1日ごと、JST）。"),
+        ("競合商品の比較", "Competing products", ["v_product_volume_named"],
+         lambda: data.product_volume(con, date_from, date_to), charts.product_volume,
+         "▲ 急増: その商品の平常の投稿数を大きく上回った日。"),
+        ("特徴的な語", "Distinctive terms", ["v_term_daily_named", "v_pref_daily"],
+         lambda: data.distinctive_terms(con, date_from, date_to, pref), charts.distinctive_terms,
+         "特徴度 = 都道府県の投稿に占める割合 ÷ 全国の投稿に占める割合。地名を除き、5件以上の語。"),
+        ("そのものか、加工品か", "The thing itself or derived goods", ["cooccurrence_monthly_v1"],
+         lambda: data.derived_goods(con, date_from, date_to, pref), charts.derived_goods,
+         "破線: 50%。右ほど加工品（ソフト、カステラ…）について書かれている。"),
+        ("都道府県別の投稿数", "Posts by prefecture", ["shipment_buzz_monthly_v1"],
+         lambda: data.item_posts_by_pref(con, date_from, date_to, item), lambda f: charts.tile_map(f, item),
+         f"「{item}」について書かれた投稿（期間中の月）。"),
+        ("出荷量と投稿数", "Shipments and posts", ["v_shipment_buzz_named"],
+         lambda: data.shipments_vs_posts(con, date_to, item), lambda f: charts.shipments_vs_posts(f, item),
+         "出荷量の多い5都道府県、期間末までの12か月。"),
+    ]
     parts = []
-    frame = data.volume_by_category(con, date_from, date_to, pref)
-    parts.append(_section("投稿数の推移", "Post volume", _figure(
-        charts.volume_by_category(frame), "分類ごとの小分類の投稿数の合計（1日ごと、JST）。") if not frame.empty
-        else _empty("分類の投稿はありません。")))
-    frame = data.product_volume(con, date_from, date_to)
-    parts.append(_section("競合商品の比較", "Competing products", _figure(
-        charts.product_volume(frame), "急増: 直近の平均を大きく上回った日。") if not frame.empty
-        else _empty("商品の投稿はありません。")))
-    frame = data.distinctive_terms(con, date_from, date_to, pref)
-    parts.append(_section("特徴的な語", "Distinctive terms", _figure(
-        charts.distinctive_terms(frame),
-        "特徴度 = 都道府県の投稿に占める割合 ÷ 全国の投稿に占める割合。地名を除き、5件以上の語。")
-        if not frame.empty else _empty("最低件数を満たす語はありません。")))
-    frame = data.derived_goods(con, date_from, date_to, pref)
-    parts.append(_section("そのものか、加工品か", "The thing itself or derived goods", _figure(
-        charts.derived_goods(frame), "破線: 50%。右ほど加工品（ソフト、カステラ…）について書かれている。")
-        if not frame.empty else _empty("対象の語はありません。")))
-    frame = data.item_posts_by_pref(con, date_from, date_to, item)
-    parts.append(_section("都道府県別の投稿数", "Posts by prefecture", _figure(
-        charts.tile_map(frame, item), f"「{item}」について書かれた投稿（期間中の月）。")))
-    frame = data.shipments_vs_posts(con, date_to, item)
-    parts.append(_section("出荷量と投稿数", "Shipments and posts", _figure(
-        charts.shipments_vs_posts(frame, item), "出荷量の多い5都道府県、期間末までの12か月。")
-        if not frame.empty else _empty("出荷データはありません。")))
+    for title, english, tables, load, draw, caption in sections:
+        missing = [t for t in tables if not data.has_table(con, t)]
+        if missing:
+            parts.append(_section(title, english, _empty(f"{', '.join(missing)} はまだ公開されていません。")))
+            continue
+        frame = load()
+        parts.append(_section(title, english, _figure(draw(frame), caption) if not frame.empty
+                              else _empty("この期間のデータはありません。 No data in this period.")))
     frame = data.disaster_hours(con, date_from, date_to, pref)
     if not frame.empty:
         parts.append(_section("災害の見守り", "Disaster watch", _figure(
@@ -145,7 +150,8 @@ def write_html_report(lake_root: str | None, date_from: str, date_to: str, path:
     dates = [d for d in data.published_dates(con) if date_from <= d <= date_to]
     if not dates:
         raise NoDataForPeriod(f"no published gold between {date_from} and {date_to}")
-    path = path or default_report_path(lake, date_to)
+    in_lake = path is None
+    path = lake.uri(default_report_rel(date_to)) if in_lake else path
     pref_name = None
     if pref:
         found = con.execute("select pref_name from prefectures where pref_code = ?", [pref]).fetchone()
@@ -165,8 +171,8 @@ def write_html_report(lake_root: str | None, date_from: str, date_to: str, path:
     page = (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>魅力レイク レポート '
             f"{date_from}～{date_to}</title><style>{STYLE}</style>"
             f'<meta name="miryoku-report" content="{html.escape(meta)}"></head><body>{head}{body}</body></html>')
-    if "://" in path and not path.startswith("file://"):
-        lake.fs.open_output_stream(path.split("://", 1)[1]).write(page.encode("utf-8"))
+    if in_lake:
+        lake.write_bytes(default_report_rel(date_to), page.encode("utf-8"))
     else:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
