@@ -1,5 +1,6 @@
 -- Is the word about the thing itself or about goods made from it? Top co-occurring terms per anchor × place.
 -- set variable month = '2026-01'; set variable top_n = 10;
+-- variable top_n integer rows per group, e.g. 10
 with cooccurrence as (
 
     select * from cooccurrence_monthly_v1

@@ -1,10 +1,14 @@
--- What is talked about together with our place? Top terms and leaflet categories over a period.
--- variables: pref_code ('41'), dt_from, dt_to
+-- What is talked about together with our place? Top terms (place names left out) and leaflet
+-- categories over a period.
+-- variable pref_code text prefecture code, e.g. '41'
+-- variable dt_from text first JST date, YYYY-MM-DD
+-- variable dt_to text last JST date, YYYY-MM-DD
 with terms as (
 
-    select * from term_daily_v1
+    select * from v_term_daily_named
     where pref_code = getvariable('pref_code')
       and dt between getvariable('dt_from') and getvariable('dt_to')
+      and not coalesce(is_place_name, false)
 
 ),
 

@@ -1,9 +1,13 @@
--- How does our product's volume compare with competitors'? Share of voice per day within its group.
--- variables: product_group ('ロールケーキ')
+-- How does our product's volume compare with competitors'? Share of voice within its group over a
+-- period, and the days it spiked.
+-- variable product_group text competitor group from products.csv, e.g. 'ロールケーキ'
+-- variable dt_from text first JST date, YYYY-MM-DD
+-- variable dt_to text last JST date, YYYY-MM-DD
 with volume as (
 
-    select * from product_volume_daily_v1
+    select * from v_product_volume_named
     where product_group = getvariable('product_group')
+      and dt between getvariable('dt_from') and getvariable('dt_to')
 
 ),
 
@@ -12,11 +16,12 @@ per_product as (
     select
         v.product,
         v.origin_pref_code,
+        v.origin_pref_name,
         sum(v.posts) as posts,
         round(avg(v.share_of_voice), 4) as mean_daily_share,
         count(*) filter (where v.is_spike) as spike_days
     from volume as v
-    group by v.product, v.origin_pref_code
+    group by v.product, v.origin_pref_code, v.origin_pref_name
 
 ),
 
@@ -30,4 +35,4 @@ final as (
 )
 
 select * from final
-order by posts desc
+order by posts desc, product

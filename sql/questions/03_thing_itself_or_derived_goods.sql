@@ -1,5 +1,8 @@
 -- "りんご × 青森" vs "牛乳 × 北海道": is the word about the thing itself or about goods made from it?
--- variables: month ('2026-01')
+-- Co-terms are ranked by association (sql/cooccurrence_monthly/README.md): place names left out,
+-- at least 3 posts, 2 · posts · ln(lift) first.
+-- variable month text month YYYY-MM, e.g. '2026-01'
+-- variable top_n integer co-terms listed per anchor × prefecture, e.g. 5
 with anchors as (
 
     select distinct
@@ -16,13 +19,13 @@ with anchors as (
 top_co_terms as (
 
     select
-        c.anchor_term,
-        c.pref_code,
-        string_agg(c.co_term, '、' order by c.posts desc, c.co_term) as co_terms
-    from cooccurrence_monthly_v1 as c
-    where c.month = getvariable('month')
-      and c.pref_code != '00'
-    group by c.anchor_term, c.pref_code
+        r.anchor_term,
+        r.pref_code,
+        string_agg(r.co_term, '、' order by r.co_term_rank) as co_terms
+    from v_cooccurrence_ranked as r
+    where r.month = getvariable('month')
+      and r.co_term_rank <= getvariable('top_n')
+    group by r.anchor_term, r.pref_code
 
 ),
 
@@ -31,14 +34,17 @@ final as (
     select
         a.anchor_term,
         a.pref_code,
+        p.pref_name,
         a.anchor_posts,
         a.derived_share,
-        case when a.derived_share >= 0.5 then 'derived goods' else 'the thing itself' end as mostly_about,
+        case when a.derived_share >= 0.5 then '加工品が中心' else 'そのものが中心' end as mostly_about,
         t.co_terms
     from anchors as a
-    inner join top_co_terms as t
+    left join top_co_terms as t
         on a.anchor_term = t.anchor_term
         and a.pref_code = t.pref_code
+    left join prefectures as p
+        on a.pref_code = p.pref_code
 
 )
 

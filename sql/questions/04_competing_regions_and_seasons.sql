@@ -1,5 +1,5 @@
 -- Which regions compete with our shipments, and when do they lead — in shipments and in posts?
--- variables: item ('いちご')
+-- variable item text shipment item, e.g. 'いちご'
 with shipment_buzz as (
 
     select * from shipment_buzz_monthly_v1

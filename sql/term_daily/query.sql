@@ -1,6 +1,7 @@
 -- Top terms per prefecture for one date (the demo's closing table).
 -- Grain of the source table: one row per dt × pref_code × term × lemma × pos.
 -- Set the date first:  set variable dt = '2026-01-14';
+-- variable top_n integer rows per group, e.g. 10
 with term_daily as (
 
     select * from term_daily_v1

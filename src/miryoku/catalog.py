@@ -2,7 +2,10 @@
 
 Local lake: one view per published table over its Parquet folders (``read_parquet`` with Hive
 partitions), so the file stays small and always shows the latest published data — the directory swap
-keeps every folder a complete version.
+keeps every folder a complete version. The views name the lake by a path *relative to the catalog
+file's folder* (or by the root given as ``views_root``), so the lake and its catalog can be moved or
+mounted elsewhere together; whoever opens the file sets DuckDB's ``file_search_path`` to that folder
+(``miryoku sql --catalog`` does) or opens it from there.
 
 S3 lake: DuckDB 2.x reads S3 only through its ``httpfs`` extension, which is not bundled and which
 ``INSTALL`` downloads at run time (impossible offline; PyPI's ``duckdb-extension-httpfs`` stops at the
@@ -12,8 +15,14 @@ resolution — and stores the gold tables *as tables* in the file: a snapshot re
 ``miryoku catalog`` run, which BI tools open without S3 credentials. The files read are exactly the
 published ones (``published_files``: the partition manifests), so a partition being published while
 the catalog builds contributes its old or its new version, never both. Silver tables on S3 are left to
-Trino/Athena/Spark (``sql/ddl/``). Either way the ``sql/views`` definitions and the ``prefectures``
-lookup are added on top, and the file is built under a temporary name and renamed into place.
+Trino/Athena/Spark (``sql/ddl/``).
+
+Bronze keeps raw payloads as fetched; it is exposed only when asked for (``include_bronze``). The
+``sql/views`` definitions, the ``prefectures`` lookup and the ``place_names`` list (prefectures and
+municipalities with their short and romanised names, for views that exclude place names) are added on
+top; a view whose primary definition needs a table or column not published yet is created from its
+``sql/views/fallback/`` definition instead. The file is built under a temporary name and renamed into
+place.
 """
 
 from __future__ import annotations
@@ -29,10 +38,14 @@ SQL_DIR = PROJECT_ROOT / "sql"
 LAYERS = ("bronze", "silver", "gold")
 
 
-def published_tables(lake: Lake) -> list[tuple[str, str]]:
+class NoTablesFound(RuntimeError):
+    """The lake has no published table: the catalog would be empty."""
+
+
+def published_tables(lake: Lake, include_bronze: bool = True) -> list[tuple[str, str]]:
     """(layer, table) of every table that has published Parquet files."""
     out = []
-    for layer in LAYERS:
+    for layer in LAYERS if include_bronze else LAYERS[1:]:
         for table in lake.listdir(layer):
             has_files = lake.files(f"{layer}/{table}", ".parquet") if lake.is_local else \
                 published_table_files(lake, layer, table)
@@ -41,9 +54,15 @@ def published_tables(lake: Lake) -> list[tuple[str, str]]:
     return out
 
 
-def _glob(lake: Lake, layer: str, table: str) -> str:
+def _glob(root: str, layer: str, table: str) -> str:
     depth = "*/*/*.parquet" if layer == "bronze" else "*/*.parquet"  # bronze: dt=/<source>/
-    return lake.path(f"{layer}/{table}", depth)
+    return f"{root.rstrip('/')}/{layer}/{table}/{depth}"
+
+
+def _sql_literal(text: str) -> str:
+    """A DuckDB string literal. Table functions take no bound parameters in a view definition; the
+    paths quoted here come from the lake's own folder names, never from a query's user values."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def remote_dataset(lake: Lake, layer: str, table: str):
@@ -66,17 +85,60 @@ def remote_dataset(lake: Lake, layer: str, table: str):
                       partition_base_dir=base)
 
 
-def register(con, lake: Lake, materialize_remote: bool = True) -> list[str]:
+def _gazetteer() -> list[dict[str, str]]:
+    from importlib.resources import files
+
+    text = files("miryoku.text.data").joinpath("gazetteer.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+
+
+def place_names() -> list[str]:
+    """Every prefecture and municipality name as written, without its suffix, and romanised
+    (lower case): the terms a distinctiveness ranking must not put first."""
+    names: set[str] = set()
+    for rec in _gazetteer():
+        for key in ("name", "short"):
+            if rec.get(key):
+                names.add(rec[key])
+        if rec.get("english"):
+            names.add(rec["english"].lower())
+    return sorted(names)
+
+
+def _create_views(con) -> list[str]:
+    """The ``sql/views`` definitions; a fallback definition where the primary's input is missing."""
+    names = []
+    for view in sorted((SQL_DIR / "views").glob("*.sql")):
+        for candidate in (view, SQL_DIR / "views" / "fallback" / view.name):
+            if not candidate.exists():
+                continue
+            try:
+                con.execute(candidate.read_text("utf-8"))
+            except Exception as exc:  # noqa: BLE001 - a view over a table or column not yet published
+                if not any(m in str(exc) for m in ("does not exist", "not found", "does not have a column")):
+                    raise
+                continue
+            names.append(view.stem)
+            break
+    return names
+
+
+def register(con, lake: Lake, materialize_remote: bool = True, include_bronze: bool = False,
+             views_root: str | None = None) -> list[str]:
     """Create a view (local) or table (S3 snapshot) per published table; returns their names.
 
     ``materialize_remote=False`` (the report, an in-memory connection) registers every S3 table as an
-    Arrow dataset instead of copying the gold tables into the database.
+    Arrow dataset instead of copying the gold tables into the database. ``views_root`` is the lake
+    root written into local views (default: the lake's absolute path).
     """
     names = []
-    for layer, table in published_tables(lake):
+    root = views_root if views_root is not None else lake.path()
+    for layer, table in published_tables(lake, include_bronze):
         if lake.is_local:
             con.execute(
-                f"create or replace view {table} as select * from read_parquet('{_glob(lake, layer, table)}', "
+                f"create or replace view {table} as select * from read_parquet("
+                f"{_sql_literal(_glob(root, layer, table))}, "
                 "hive_partitioning = true, union_by_name = true, hive_types_autocast = false)")
         elif not materialize_remote:
             con.register(table, remote_dataset(lake, layer, table))
@@ -86,30 +148,51 @@ def register(con, lake: Lake, materialize_remote: bool = True) -> list[str]:
         else:
             continue
         names.append(table)
-    con.execute("create or replace table prefectures as select * from "
-                f"read_csv('{SQL_DIR / 'prefectures.csv'}', all_varchar = true)")
-    for view in sorted((SQL_DIR / "views").glob("*.sql")):
-        try:
-            con.execute(view.read_text("utf-8"))
-            names.append(view.stem)
-        except Exception as exc:  # noqa: BLE001 - a view over a table not yet published
-            if "does not exist" not in str(exc):
-                raise
-    return names
+    con.execute("create or replace table prefectures as select * from read_csv(?, all_varchar = true)",
+                [str(SQL_DIR / "prefectures.csv")])
+    import pyarrow as pa
+
+    gazetteer = _gazetteer()
+    place_table = pa.table({"name": place_names()})  # noqa: F841 - read by DuckDB's replacement scan
+    munis = [r for r in gazetteer if r["kind"] != "pref"]
+    muni_table = pa.table({"muni_code": [r["code"] for r in munis], "pref_code": [r["pref_code"] for r in munis],  # noqa: F841
+                           "muni_name": [r["name"] for r in munis]})
+    con.execute("create or replace table place_names as select * from place_table")
+    con.execute("create or replace table municipalities as select * from muni_table")
+    return names + _create_views(con)
 
 
-def build_catalog(lake: Lake, path: Path) -> list[str]:
+def build_catalog(lake: Lake, path: Path, include_bronze: bool = False, views_root: str | None = None) -> list[str]:
     """Build the file under a temporary name and rename it over ``path``: a BI tool opening the
-    catalog meanwhile gets the previous complete file, never a half-built one."""
+    catalog meanwhile gets the previous complete file, never a half-built one.
+
+    Local views name the lake relative to ``path``'s folder unless ``views_root`` is given.
+    Raises ``NoTablesFound`` when the lake has no published silver or gold table.
+    """
     import duckdb
 
+    if not published_tables(lake, include_bronze):
+        raise NoTablesFound(f"no published tables under {lake.root}")
+    path = path.absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
     tmp.unlink(missing_ok=True)
+    if views_root is None and lake.is_local:
+        views_root = os.path.relpath(lake.path(), path.parent)
     con = duckdb.connect(str(tmp))
     try:
-        names = register(con, lake)
+        con.execute("set file_search_path = ?", [str(path.parent)])
+        names = register(con, lake, include_bronze=include_bronze, views_root=views_root)
     finally:
         con.close()
     tmp.replace(path)
     return names
+
+
+def open_catalog(path: Path):
+    """Open a catalog file read-only with relative view paths resolved against its folder."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("set file_search_path = ?", [str(Path(path).absolute().parent)])
+    return con

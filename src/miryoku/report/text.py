@@ -1,4 +1,4 @@
-"""The demo's closing report, read back from the published lake with DuckDB through ``sql/``.
+"""The text report (the demo's closing summary), read back from the published lake with DuckDB through ``sql/``.
 
 Local lakes are read with ``read_parquet`` globs; on S3 the tables are registered as pyarrow
 datasets (DuckDB 2.x cannot reach S3 offline, see DESIGN.md).
@@ -28,14 +28,16 @@ def connect(lake: Lake):
     from miryoku.catalog import register
 
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     register(con, lake, materialize_remote=False)
     return con
 
 
 def top_terms(con, dt: str, top_n: int = 5):
-    con.execute(f"set variable dt = '{dt}'")
-    con.execute(f"set variable top_n = {int(top_n)}")
-    return con.execute((SQL_DIR / "term_daily" / "query.sql").read_text("utf-8")).fetchall()
+    from miryoku.report.queries import run_sql
+
+    sql = (SQL_DIR / "term_daily" / "query.sql").read_text("utf-8")
+    return run_sql(con, sql, {"dt": dt, "top_n": int(top_n)}).fetchall()
 
 
 def rows_per_table(con) -> dict[str, int]:
