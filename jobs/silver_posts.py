@@ -41,32 +41,11 @@ POSTS_V1 = ["post_id", "source", "posted_at", "dt", "lang", "text_norm", "pref_c
             "products", "is_duplicate_of", "disaster_situations", "disaster_emotions"]
 
 
-def _enrich_batch(texts: list, langs: list) -> dict[str, list]:
-    from miryoku.text.gazetteer import detect_places
-    from miryoku.text.normalize import detect_lang, is_repost, normalize_text
-    from miryoku.text.products import products_of
-    from miryoku.text.taxonomy import categories_of, disaster_of
-    from miryoku.text.tokenizer import terms_of
-
-    out: dict[str, list] = {k: [] for k in ("lang", "text_norm", "pref_codes", "muni_codes", "is_repost", "terms",
-                                            "categories", "products", "disaster_situations", "disaster_emotions")}
-    for text, lang in zip(texts, langs, strict=True):
-        norm = normalize_text(text or "")
-        lang = lang or detect_lang(text or "")
-        prefs, munis = detect_places(norm)
-        found = terms_of(norm, lang)
-        disaster = disaster_of(norm, found)
-        for k, v in (("lang", lang), ("text_norm", norm), ("pref_codes", prefs), ("muni_codes", munis),
-                     ("is_repost", is_repost(text or "")), ("terms", found), ("categories", categories_of(norm, found)),
-                     ("products", products_of(norm)), ("disaster_situations", disaster["situations"]),
-                     ("disaster_emotions", disaster["emotions"])):
-            out[k].append(v)
-    return out
-
-
 def _text_columns(texts: list, langs: list) -> dict[str, pa.Array]:
     """Everything silver derives from a post's text, in one pass per post (the tagger runs once)."""
-    out = _enrich_batch(texts, langs)
+    from miryoku.text.enrich import enrich_batch
+
+    out = enrich_batch(texts, langs)
     terms = [[{"term": t, "lemma": lemma, "pos": pos, "n": n} for t, lemma, pos, n in found]
              for found in out["terms"]]
     return {
