@@ -6,7 +6,8 @@ pos; a term under two parts of speech keeps its larger count, since the script c
 per post whatever its POS. Reported, never asserted: the two tokenize differently on purpose
 (the lake keeps place and product names whole, drops stop words and numerals, lowercases
 English), so "largely agree" is a number to read — the overlap of the two top-50 sets and
-Spearman's rank correlation of the counts over their union (a term missing on one side counts 0).
+Spearman's rank correlation of the counts, over the terms both top sets share and over their
+union (a term missing on one side counting 0).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ TOP = 50
 class Agreement:
     top: int
     overlap: int                 # terms in both top sets
-    spearman: float | None
+    spearman: float | None       # over the union of the two top sets, a missing term counting 0
+    spearman_common: float | None  # over the terms in both top sets
     baseline_only: list[str]     # first few, for the reader
     lake_only: list[str]
 
@@ -49,13 +51,16 @@ def top_terms(counts: dict[str, int], n: int = TOP) -> list[str]:
 
 
 def compare(baseline: dict[str, int], lake: dict[str, int], n: int = TOP) -> Agreement:
-    from scipy.stats import spearmanr
+    import pandas as pd
+
+    def rho(terms: list[str]) -> float | None:
+        if len(terms) < 3:
+            return None
+        frame = pd.DataFrame({"script": [baseline.get(t, 0) for t in terms], "lake": [lake.get(t, 0) for t in terms]})
+        value = frame.corr(method="spearman").iloc[0, 1]  # DataFrame.corr ranks itself (ties averaged)
+        return None if value != value else float(value)  # NaN when one side is constant
 
     top_b, top_l = top_terms(baseline, n), top_terms(lake, n)
-    union = sorted(set(top_b) | set(top_l))
-    rho = None
-    if len(union) >= 3:
-        value = spearmanr([baseline.get(t, 0) for t in union], [lake.get(t, 0) for t in union]).statistic
-        rho = None if value != value else float(value)  # NaN when one side is constant
-    return Agreement(n, len(set(top_b) & set(top_l)), rho,
+    common = sorted(set(top_b) & set(top_l))
+    return Agreement(n, len(common), rho(sorted(set(top_b) | set(top_l))), rho(common),
                      [t for t in top_b if t not in top_l][:8], [t for t in top_l if t not in top_b][:8])

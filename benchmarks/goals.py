@@ -141,6 +141,26 @@ def status_rows(sizes, fixed, history) -> list[list[str]]:
     return rows
 
 
+def _history_trend(history) -> list[str]:
+    """Less noisy than two single nights: medians of nights 2–4 and the last three, and steps compared."""
+    if len(history) < 2:
+        return []
+    out = []
+    if len(history) >= 7:
+        early = statistics.median(r.tree.seconds for r in history[1:4])
+        late = statistics.median(r.tree.seconds for r in history[-3:])
+        out += [f"Median of the last three nights ÷ median of nights 2–4: {late / early:.2f}×.", ""]
+    second, last = history[1], history[-1]
+    last_steps = {r["step"]: r["seconds"] for r in last.steps}
+    rows = []
+    for r in second.steps:
+        a, b = r["seconds"], last_steps.get(r["step"])
+        rows.append([r["step"], "–" if a is None else f"{a:.1f}", "–" if b is None else f"{b:.1f}",
+                     fmt_ratio(b / a) if a and b else "–"])
+    return out + [f"Steps, night 2 vs night {len(history)}:", "",
+                  *table(["step", "night 2 s", f"night {len(history)} s", "ratio"], rows), ""]
+
+
 def render(cfg, sizes, fixed, history) -> list[str]:
     out = [*machine(), f"- Command: `{_command()}` (repeats: {cfg.repeat}; medians of the repeats)",
            f"- Date measured: {cfg.day}; corpus files per day: "
@@ -153,9 +173,10 @@ def render(cfg, sizes, fixed, history) -> list[str]:
         a = s.agreement
         out += [f"### {s.posts:,} posts", ""]
         if a:
-            rho = "–" if a.spearman is None else f"{a.spearman:.2f}"
+            rho, common = ("–" if v is None else f"{v:.2f}" for v in (a.spearman, a.spearman_common))
             out += [f"Baseline script vs gold `term_daily_v1` (pref_code '00', {cfg.day}): top-{a.top} overlap "
-                    f"{a.overlap}/{a.top}, Spearman ρ {rho} over their union. Only in the script's top: "
+                    f"{a.overlap}/{a.top}; Spearman ρ {common} over the shared terms, {rho} over the union. "
+                    "Only in the script's top: "
                     f"{', '.join(a.baseline_only) or '–'}; only in the lake's: {', '.join(a.lake_only) or '–'}.", ""]
         out += ["Steps (run summary):", "", *_steps(s), "", "Process tree:", "", *_roles(s), "",
                 "Published partitions:", "", *_files(s), ""]
@@ -170,4 +191,5 @@ def render(cfg, sizes, fixed, history) -> list[str]:
                        [[k + 1, r.day, f"{r.tree.seconds:.1f}",
                          fmt_ratio(r.tree.seconds / history[1].tree.seconds) if len(history) > 1 else "–",
                          fmt_bytes(r.tree.peak_tree_rss)] for k, r in enumerate(history)]), ""]
+        out += _history_trend(history)
     return out

@@ -44,7 +44,7 @@ measured side by side vary less.
   (same format; first POS field exactly 名詞/動詞/形容詞/形状詞; written base form) → dt × term distinct
   posts. One process, run as a subprocess and timed from start to exit. Its top-50 terms for the date
   are compared with the lake's gold `term_daily_v1` (pref_code '00'): overlap of the top-50 sets and
-  Spearman's rank correlation over their union (reported, not asserted — the lake keeps place and
+  Spearman's rank correlation over the shared terms and over the union (reported, not asserted — the lake keeps place and
   product names whole and drops stop words and numerals).
 - **The lake**: a fresh lake folder per run, the corpus hard-linked into its landing folder, then
   `MIRYOKU_LAKE=<lake> .venv/bin/miryoku run --date D --sources file --lake <lake>` as a subprocess.
@@ -139,7 +139,7 @@ def table(header: list[str], rows: list[list], align: str | None = None) -> list
             *["| " + " | ".join(str(c) for c in row) + " |" for row in rows]]
 
 
-def write(output: Path, section: list[str]) -> None:
+def write(output: Path, title: str, section: list[str]) -> None:
     """Rewrite the method above the marker, insert ``section`` below it, keep every older section."""
     old = output.read_text("utf-8") if output.exists() else ""
     if MARKER in old:
@@ -147,6 +147,5 @@ def write(output: Path, section: list[str]) -> None:
     else:  # a file from before the marker: keep its dated sections
         start = old.find("\n## 20")
         older = old[start + 1:] if start >= 0 else ""
-    title = f"## {dt.date.today().isoformat()} — results"
-    body = [title, "", *section, ""]
+    body = [f"## {dt.date.today().isoformat()} — {title}", "", *section, ""]
     output.write_text(METHOD + MARKER + "\n\n" + "\n".join(body) + "\n" + older, encoding="utf-8")

@@ -161,7 +161,8 @@ def main() -> int:
 
         extra = enrichment.section()
     section = goals.render(cfg, sizes, fixed, history) + extra
-    report.write(cfg.output, section)
+    title = ", ".join(f"{n:,}" for n in cfg.sizes) + f" posts, {os.cpu_count()} cores"
+    report.write(cfg.output, title, section)
     print("\n".join(section))
     log(f"results written to {cfg.output}")
     return 0

@@ -111,3 +111,44 @@ def test_baseline_counts_on_a_hand_written_corpus(tmp_path):
     assert rows[0] == "dt\tterm\tposts"
     assert rows[1] == "2026-03-01\t青森\t1"
     assert "2026-03-02\t青森\t3" in rows
+
+
+def test_step_times_use_reported_seconds_else_the_gap_between_steps():
+    import datetime as dt
+
+    from benchmarks.lake_run import step_times
+
+    summary = {"steps": {
+        "ingest_file": {"finished_at": "2026-03-02T00:00:10+00:00"},
+        "build_silver": {"finished_at": "2026-03-02T00:01:00+00:00", "seconds": 42.5, "tokenize_seconds": 30.0},
+        "publish": {"finished_at": "2026-03-02T00:01:05+00:00"},
+    }}
+    rows = step_times(summary, dt.datetime(2026, 3, 2, 0, 0, 4, tzinfo=dt.UTC))
+    assert [(r["step"], r["seconds"], r["how"]) for r in rows] == [
+        ("ingest_file", 6.0, "finished_at gap"), ("build_silver", 42.5, "reported"),
+        ("publish", 5.0, "finished_at gap")]
+    assert rows[1]["extra"] == {"tokenize_seconds": 30.0}
+
+
+def test_top_term_agreement_on_hand_written_counts():
+    from benchmarks.agreement import compare
+
+    script = {"青森": 9, "りんご": 8, "食べる": 7, "市": 6}
+    lake = {"青森": 10, "りんご": 7, "食べる": 8, "産": 5}
+    result = compare(script, lake, n=3)
+    assert result.overlap == 3  # 青森, りんご, 食べる are the top three on both sides
+    assert result.spearman_common == pytest.approx(0.5)  # ranks 1,2,3 vs 1,3,2
+    assert result.baseline_only == [] and result.lake_only == []
+
+
+def test_process_tree_peak_includes_children(tmp_path):
+    import sys
+
+    from benchmarks.proctree import run_sampled
+
+    child = "import time; b = b\"x\" * (300 * 1024 * 1024); time.sleep(1.5)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    stats = run_sampled([sys.executable, "-c", parent])
+    assert stats.returncode == 0
+    assert stats.peak_role_rss["python workers"] >= 300 * 1024 * 1024
+    assert stats.peak_tree_rss >= stats.peak_role_rss["python workers"] + stats.peak_role_rss["driver"] - 1
