@@ -4,7 +4,8 @@ The command runs as a subprocess (its own driver, JVM and Python workers, every 
 included) with ``MIRYOKU_LAKE`` and ``--lake`` pointing at the benchmark's lake. Afterwards the
 run summary under ``_runs/dt=D/<run>/summary.json`` gives the per-step figures the pipeline
 records (a step's ``seconds`` when it reports one; otherwise the gap between consecutive steps'
-``finished_at``, labelled as such), and the published partitions are listed with their files.
+``finished_at`` — for the first step, the time since the command started, imports included —
+labelled as such), and the published partitions are listed with their files.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def step_times(summary: dict, started_at: dt.datetime) -> list[dict]:
         if isinstance(record.get("seconds"), int | float):
             seconds, how = float(record["seconds"]), "reported"
         elif finished is not None:
-            seconds, how = (finished - previous).total_seconds(), "finished_at gap"
+            seconds = (finished - previous).total_seconds()
+            how = "finished_at gap" if rows else "since the command started"
         else:
             seconds, how = None, "not recorded"
         extra = {k: v for k, v in record.items() if k.endswith("_seconds") and isinstance(v, int | float)}

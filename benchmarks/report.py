@@ -52,7 +52,8 @@ measured side by side vary less.
   sum over the process and all descendants, sampled from /proc every 0.2 s) and each role's own peak;
   CPU seconds per role (last sample); per-step times from `<lake>/_runs/dt=D/<run>/summary.json` (a
   step's `seconds` when reported, else the gap between consecutive steps' `finished_at`); files and
-  sizes of every published partition.
+  sizes of every published partition. When build_silver reports `tokenize_seconds`, the tokenization
+  stage's rate is its `tokenized_posts` (or the corpus's posts) divided by it, next to the ceiling.
 - **Fixed cost**: the same end-to-end run on a 1,000-post date.
 - **History**: one lake, K consecutive nights at the same daily volume (default 30 × 10,000 posts),
   each night's `miryoku run` timed; night K / night 2.
@@ -123,7 +124,9 @@ def fmt_rate(value: float | None) -> str:
 
 
 def fmt_ratio(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}×"
+    if value is None:
+        return "–"
+    return f"{value:.3f}×" if value < 0.1 else f"{value:.2f}×"
 
 
 def fmt_bytes(value: int | None) -> str:

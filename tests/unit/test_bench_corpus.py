@@ -125,7 +125,7 @@ def test_step_times_use_reported_seconds_else_the_gap_between_steps():
     }}
     rows = step_times(summary, dt.datetime(2026, 3, 2, 0, 0, 4, tzinfo=dt.UTC))
     assert [(r["step"], r["seconds"], r["how"]) for r in rows] == [
-        ("ingest_file", 6.0, "finished_at gap"), ("build_silver", 42.5, "reported"),
+        ("ingest_file", 6.0, "since the command started"), ("build_silver", 42.5, "reported"),
         ("publish", 5.0, "finished_at gap")]
     assert rows[1]["extra"] == {"tokenize_seconds": 30.0}
 
