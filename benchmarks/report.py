@@ -57,7 +57,8 @@ measured side by side vary less.
 - **Fixed cost**: the same end-to-end run on a 1,000-post date.
 - **History**: one lake, K consecutive nights at the same daily volume (default 30 × 10,000 posts),
   each night's `miryoku run` timed; night K / night 2.
-- **Repeats**: `BENCH_REPEAT` runs of each timing; medians reported (peak memory: the maximum).
+- **Repeats**: `BENCH_REPEAT` runs of each timing per size; medians reported (peak memory: the
+  maximum; steps and files: the median run). History nights run once each.
 
 Posts/s always divide the corpus's number of lines (duplicates included) by the wall time, so all
 rows of a table divide the same number.
