@@ -118,7 +118,7 @@ def status_rows(sizes, fixed, history) -> list[list[str]]:
     rows.append(["tokenization ÷ raw MeCab N procs" + (f", {tok[-1][0]:,}" if tok else ""), "≥ 0.8×",
                  ("met" if tok[-1][1] >= 0.8 else "not met") if tok else "not reported by the run summary",
                  fmt_ratio(tok[-1][1]) if tok else "–"])
-    if len(history) >= 2:
+    if len(history) >= 3:  # night 1 starts an empty lake; night K ÷ night 2 needs K ≥ 3
         ratio = history[-1].tree.seconds / history[1].tree.seconds
         label = f"night {len(history)} ÷ night 2"
         verdict = ("met" if ratio <= 1.15 else "not met") + ("" if len(history) >= 30 else f" ({len(history)} nights only)")
@@ -142,7 +142,7 @@ def status_rows(sizes, fixed, history) -> list[list[str]]:
 
 def _history_trend(history) -> list[str]:
     """Less noisy than two single nights: medians of nights 2–4 and the last three, and steps compared."""
-    if len(history) < 2:
+    if len(history) < 3:
         return []
     out = []
     if len(history) >= 7:
