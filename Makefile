@@ -76,6 +76,12 @@ test-unit: venv
 lint: venv
 	$(BIN)/ruff check src jobs dags tests infra benchmarks
 
+# Benchmark (results in BENCHMARKS.md). Variables, all optional (see BENCHMARKS.md):
+# BENCH_SIZES=100000,300000  BENCH_FULL=1 (adds 1M)  BENCH_REPEAT=1  BENCH_HISTORY_NIGHTS=30
+# BENCH_HISTORY_POSTS=10000  BENCH_FIXED_POSTS=1000  BENCH_QUICK=1 (harness check)  BENCH_WORKDIR  BENCH_KEEP=1
+# BENCH_OUTPUT=BENCHMARKS.md  BENCH_DATE=2026-03-02  BENCH_ENRICHMENT=1 (secondary mapInArrow table)
+# (make passes variables given on its command line, and the environment's, to the recipe.)
+
 bench: check
 	$(BIN)/python -m benchmarks.run
 

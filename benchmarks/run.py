@@ -1,151 +1,170 @@
-"""``make bench``: tokenization and enrichment throughput, as ratios against baselines in the same run.
+"""``make bench``: the nightly run end to end next to raw MeCab and the baseline script, on one corpus.
 
-Wall-clock numbers vary ±20 % between runs on shared machines, so the goals are ratios measured in
-one process on the same input:
-- Spark ``mapInArrow`` enrichment (one tagger per Python worker, per-batch loop) vs. a row-at-a-time
-  Python UDF doing the same tokenization — the job's design choice;
-- the same enrichment vs. a single-process Python loop (the ceiling of one core);
-- the tagger built once per process vs. once per post (why the tagger is cached).
-Results are appended to BENCHMARKS.md with the date, the machine's cores and the input size.
+For each corpus size: generate the corpus, measure the ceiling (raw MeCab, 1 and N processes),
+the baseline script, and ``miryoku run`` on a fresh lake; check the script's top terms against the
+lake's gold. Then the fixed cost (a 1,000-post date) and the history lake (K nights at one daily
+volume). Writes a dated section into BENCHMARKS.md (see ``benchmarks.report`` for the layout and
+the variables). Nothing here fails on a missed goal: the status table says met / not met.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import resource
+import shutil
+import statistics
 import sys
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import agreement, ceiling, corpus, goals, report
+from benchmarks.lake_run import LakeRun, link_landing, run_lake
+from benchmarks.proctree import TreeStats, run_sampled
+
 ROOT = Path(__file__).resolve().parents[1]
-DAYS = int(os.environ.get("BENCH_DAYS", "40"))
-POSTS_PER_DAY = int(os.environ.get("BENCH_POSTS_PER_DAY", "1000"))
+BASELINE = Path(__file__).resolve().with_name("baseline_script.py")
 
 
-def sample_rows() -> list[tuple]:
-    from miryoku.sources.sample import generate
-    from miryoku.text.normalize import normalize_text
+@dataclass
+class Config:
+    sizes: list[int]
+    fixed_posts: int
+    history_nights: int
+    history_posts: int
+    repeat: int
+    day: str
+    workdir: Path
+    keep: bool
+    output: Path
+    enrichment: bool
 
-    start = dt.date(2026, 1, 1)
-    rows = []
-    for i in range(DAYS):
-        day = (start + dt.timedelta(days=i)).isoformat()
-        for p in generate(day, POSTS_PER_DAY):
-            rows.append((f"s:{p['id']}", "sample", dt.datetime.fromisoformat(p["created_at"]), day, p["lang"],
-                         normalize_text(p["text"]), [], [], None))
-    return rows
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value.replace("_", "")) if value else default
 
 
-def timed(fn) -> tuple[float, object]:
+def config() -> Config:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    sizes_text = os.environ.get("BENCH_SIZES", "").strip() or ("2000" if quick else "100000,300000")
+    sizes = [int(s.replace("_", "")) for s in sizes_text.split(",") if s.strip()]
+    if os.environ.get("BENCH_FULL") == "1" and 1_000_000 not in sizes:
+        sizes.append(1_000_000)
+    workdir = os.environ.get("BENCH_WORKDIR") or tempfile.mkdtemp(prefix="miryoku-bench-")
+    return Config(
+        sizes=sorted(sizes), fixed_posts=_env_int("BENCH_FIXED_POSTS", 1000),
+        history_nights=_env_int("BENCH_HISTORY_NIGHTS", 3 if quick else 30),
+        history_posts=_env_int("BENCH_HISTORY_POSTS", 2000 if quick else 10_000),
+        repeat=max(1, _env_int("BENCH_REPEAT", 1)), day=os.environ.get("BENCH_DATE") or "2026-03-02",
+        workdir=Path(workdir), keep=os.environ.get("BENCH_KEEP") == "1",
+        output=Path(os.environ.get("BENCH_OUTPUT") or ROOT / "BENCHMARKS.md"),
+        enrichment=os.environ.get("BENCH_ENRICHMENT") == "1")
+
+
+@dataclass
+class SizeResult:
+    posts: int
+    files: int
+    generate_seconds: float
+    ceiling_one: list[float] = field(default_factory=list)
+    ceiling_n: list[float] = field(default_factory=list)
+    processes: int = 1
+    baseline: list[TreeStats] = field(default_factory=list)
+    lake: list[LakeRun] = field(default_factory=list)
+    agreement: agreement.Agreement | None = None
+
+    def rate(self, seconds: list[float]) -> float | None:
+        return self.posts / statistics.median(seconds) if seconds else None
+
+    def median_lake(self) -> LakeRun | None:
+        """The lake run with the median wall time (its steps and files are reported)."""
+        runs = sorted(self.lake, key=lambda r: r.tree.seconds)
+        return runs[(len(runs) - 1) // 2] if runs else None
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def fresh_lake(cfg: Config, name: str) -> Path:
+    lake = cfg.workdir / "lakes" / name
+    shutil.rmtree(lake, ignore_errors=True)
+    lake.mkdir(parents=True)
+    return lake
+
+
+def measure_size(cfg: Config, n: int, with_references: bool = True) -> SizeResult:
+    corpus_root = cfg.workdir / "corpus" / str(n)
     t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
+    files = corpus.write_day(corpus_root, cfg.day, n)
+    result = SizeResult(n, len(files), time.perf_counter() - t0)
+    landing = files[0].parent
+    log(f"{n:,} posts: corpus in {result.generate_seconds:.1f} s ({len(files)} files)")
+    baseline_tsv = cfg.workdir / f"baseline-{n}.tsv"
+    if with_references:
+        texts = ceiling.load_texts(landing)
+        for _ in range(cfg.repeat):
+            result.ceiling_one.append(ceiling.one_process(texts))
+            seconds, result.processes = ceiling.n_processes(texts)
+            result.ceiling_n.append(seconds)
+            result.baseline.append(run_sampled([sys.executable, str(BASELINE), str(landing), "--output",
+                                                str(baseline_tsv)], cwd=ROOT))
+            if result.baseline[-1].returncode != 0:
+                raise RuntimeError(f"baseline script failed with exit {result.baseline[-1].returncode}")
+        del texts
+        log(f"{n:,} posts: ceiling {result.rate(result.ceiling_n):,.0f}/s in {result.processes} processes, "
+            f"baseline {result.rate([b.seconds for b in result.baseline]):,.0f}/s")
+    for attempt in range(cfg.repeat):
+        lake = fresh_lake(cfg, f"size-{n}")
+        link_landing(corpus_root, lake, cfg.day)
+        result.lake.append(run_lake(cfg.day, lake, cfg.workdir / "logs" / f"size-{n}-{attempt}"))
+        log(f"{n:,} posts: miryoku run {result.lake[-1].tree.seconds:.1f} s")
+        if with_references and attempt == cfg.repeat - 1:
+            result.agreement = agreement.compare(agreement.baseline_term_counts(baseline_tsv, cfg.day),
+                                                 agreement.gold_term_counts(lake, cfg.day))
+        if not cfg.keep:
+            shutil.rmtree(lake, ignore_errors=True)
+    if not cfg.keep:
+        shutil.rmtree(corpus_root, ignore_errors=True)
+    return result
 
 
-def python_loop(rows) -> int:
-    """The enrichment's per-post work in one Python process: the single-core reference."""
-    from miryoku.text.products import products_of
-    from miryoku.text.taxonomy import categories_of, disaster_of
-    from miryoku.text.tokenizer import terms_of
-
-    total = 0
-    for r in rows:
-        found = terms_of(r[5], r[4])
-        total += len(categories_of(r[5], found)) + len(products_of(r[5])) + len(disaster_of(r[5], found))
-    return total
-
-
-def per_post_tagger(rows, limit: int = 2000) -> float:
-    """Seconds per post when a Tagger is built for every post (measured on ``limit`` posts)."""
-    import MeCab
-
-    from miryoku.text import tokenizer
-
-    args = tokenizer.tagger.__wrapped__  # the uncached builder
-    t0 = time.perf_counter()
-    for r in rows[:limit]:
-        tagger = args()
-        tagger.parse(r[5])
-        del tagger
-    _ = MeCab
-    return (time.perf_counter() - t0) / limit
-
-
-def cached_tagger(rows, limit: int = 2000) -> float:
-    from miryoku.text.tokenizer import tagger
-
-    t0 = time.perf_counter()
-    for r in rows[:limit]:
-        tagger().parse(r[5])
-    return (time.perf_counter() - t0) / limit
-
-
-def spark_runs(rows) -> dict[str, float]:
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
-
-    from jobs.silver_posts import ENRICH_IN_SCHEMA, enrich
-    from miryoku.config import settings
-    from miryoku.spark import get_session
-
-    spark = get_session(settings(), "bench")
-    df = spark.createDataFrame(rows, ENRICH_IN_SCHEMA).repartition(4).cache()
-    df.count()
-
-    def enrich_one(text, lang):
-        """The same per-post work as the job's enrichment, one row at a time."""
-        from miryoku.text.products import products_of
-        from miryoku.text.taxonomy import categories_of, disaster_of
-        from miryoku.text.tokenizer import terms_of
-
-        found = terms_of(text, lang)
-        return len(found) + len(categories_of(text, found)) + len(products_of(text)) + len(
-            disaster_of(text, found)["situations"])
-
-    row_udf = F.udf(enrich_one, T.IntegerType(), useArrow=False)
-    enrich(df).count()  # warm the Python workers
-    t_arrow, _ = timed(lambda: enrich(df).where(F.size("terms") >= 0).count())
-    t_udf, _ = timed(lambda: df.select(row_udf("text_norm", "lang").alias("n")).where("n >= 0").count())
-    spark.stop()
-    return {"mapInArrow": t_arrow, "row_udf": t_udf}
+def measure_history(cfg: Config) -> list[LakeRun]:
+    """K consecutive nights in one lake at the same daily volume; each night's run timed."""
+    lake = fresh_lake(cfg, "history")
+    start = dt.date.fromisoformat(cfg.day)
+    nights = []
+    for k in range(cfg.history_nights):
+        day = (start + dt.timedelta(days=k)).isoformat()
+        corpus.write_day(lake, day, cfg.history_posts)
+        nights.append(run_lake(day, lake, cfg.workdir / "logs" / "history"))
+        log(f"history night {k + 1}/{cfg.history_nights} ({day}): {nights[-1].tree.seconds:.1f} s")
+    if not cfg.keep:
+        shutil.rmtree(lake, ignore_errors=True)
+    return nights
 
 
 def main() -> int:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    os.environ.setdefault("MIRYOKU_SPARK_MASTER", "local[2]")
-    rows = sample_rows()
-    n = len(rows)
-    t_loop, _ = timed(lambda: python_loop(rows))
-    per_post, cached = per_post_tagger(rows), cached_tagger(rows)
-    spark = spark_runs(rows)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lines = [
-        f"## {dt.date.today().isoformat()} — {n:,} sample posts, {os.cpu_count()} cores, Spark local[2]",
-        "",
-        "| measurement | posts/s | ratio |",
-        "|---|---:|---:|",
-        f"| enrichment, Spark mapInArrow (tagger per worker) | {n / spark['mapInArrow']:,.0f} | "
-        f"{spark['row_udf'] / spark['mapInArrow']:.2f}× the row UDF |",
-        f"| enrichment, Spark row-at-a-time Python UDF (baseline) | {n / spark['row_udf']:,.0f} | 1.00× |",
-        f"| enrichment, one Python process (one core, no Spark) | {n / t_loop:,.0f} | "
-        f"mapInArrow = {t_loop / spark['mapInArrow']:.2f}× of it |",
-        f"| MeCab parse, tagger cached per process | {1 / cached:,.0f} | "
-        f"{per_post / cached:.1f}× faster than a tagger per post |",
-        f"| MeCab parse, tagger built per post (baseline) | {1 / per_post:,.0f} | 1.00× |",
-        "",
-        f"Driver peak RSS: {rss_mb:,.0f} MB.",
-        "",
-    ]
-    report = "\n".join(lines)
-    print(report)
-    bench = ROOT / "BENCHMARKS.md"
-    head = bench.read_text("utf-8") if bench.exists() else (
-        "# Benchmarks\n\nRun with `make bench`. Goals are ratios against a baseline measured in the same run; "
-        "absolute rates vary ±20 % between runs on shared 2-core machines.\n\n"
-        "Goals: the mapInArrow enrichment (tokenize + dictionaries, one pass) at least 1.2× a row-at-a-time "
-        "UDF doing the same work; a cached tagger ≥ 10× faster than one built per post.\n\n")
-    bench.write_text(head + report + "\n", encoding="utf-8")
+    cfg = config()
+    cfg.workdir.mkdir(parents=True, exist_ok=True)
+    log(f"work folder {cfg.workdir}; sizes {cfg.sizes}; fixed {cfg.fixed_posts}; history "
+        f"{cfg.history_nights} × {cfg.history_posts}; repeat {cfg.repeat}")
+    sizes = [measure_size(cfg, n) for n in cfg.sizes]
+    fixed = measure_size(cfg, cfg.fixed_posts, with_references=False) if cfg.fixed_posts else None
+    history = measure_history(cfg) if cfg.history_nights else []
+    extra = []
+    if cfg.enrichment:
+        from benchmarks import enrichment
+
+        extra = enrichment.section()
+    section = goals.render(cfg, sizes, fixed, history) + extra
+    title = ", ".join(f"{n:,}" for n in cfg.sizes) + f" posts, {os.cpu_count()} cores"
+    report.write(cfg.output, title, section)
+    print("\n".join(section))
+    log(f"results written to {cfg.output}")
     return 0
 
 
