@@ -21,6 +21,7 @@ import ipaddress
 import socket
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -103,12 +104,13 @@ class CheckedURL:
 def check_url(url: str, policy: FetchPolicy,
               resolve: Callable[[str, int], list[str]] | None = None) -> CheckedURL:
     """The checked URL with its allowed addresses; ``RefusedURL`` unless ``url`` may be fetched."""
+    url = "" if url is None else str(url)
     try:
-        parts = urlsplit(str(url))
+        parts = urlsplit(url)
         scheme, host, port = parts.scheme, parts.hostname or "", parts.port
         credentials = parts.username or parts.password
     except ValueError as exc:  # bad IPv6 literal, port out of range, …
-        raise RefusedURL(f"malformed URL {safe_url(str(url))!r}: {exc}") from None
+        raise RefusedURL(f"malformed URL {safe_url(url)!r}: {exc}") from None
     if scheme not in ("http", "https"):
         raise RefusedURL(f"scheme {scheme!r} is not http(s): {safe_url(url)}")
     if not host or credentials:
@@ -129,7 +131,7 @@ def check_url(url: str, policy: FetchPolicy,
             allowed = False
         if not allowed:
             raise RefusedURL(f"host {host!r} resolves to non-public address {address}")
-    return CheckedURL(url=str(url), host=host, port=port, addresses=tuple(addresses))
+    return CheckedURL(url=url, host=host, port=port, addresses=tuple(addresses))
 
 
 def _resolve(host: str, port: int) -> list[str]:
@@ -173,7 +175,14 @@ def _get(client: httpx.Client, checked: CheckedURL, policy: FetchPolicy, sleep) 
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
             raise RefusedURL(f"malformed URL {safe_url(url)!r}: {exc}") from None
         try:
-            with client.send(request, stream=True) as resp:
+            resp = client.send(request, stream=True)
+        except httpx.UnsupportedProtocol as exc:
+            raise RefusedURL(f"malformed URL {safe_url(url)!r}: {exc}") from None
+        except httpx.TransportError as exc:
+            last = type(exc).__name__
+            continue
+        try:
+            with closing(resp):
                 if resp.status_code in (429, 500, 502, 503, 504):
                     last = f"HTTP {resp.status_code}"
                     continue
@@ -189,8 +198,6 @@ def _get(client: httpx.Client, checked: CheckedURL, policy: FetchPolicy, sleep) 
                         raise RefusedURL(f"{safe_url(url)} exceeds max_bytes {policy.max_bytes}")
                     chunks.append(chunk)
                 return resp.status_code, None, b"".join(chunks)
-        except httpx.UnsupportedProtocol as exc:
-            raise RefusedURL(f"malformed URL {safe_url(url)!r}: {exc}") from None
         except httpx.TransportError as exc:
             last = type(exc).__name__
     raise HttpError(f"giving up downloading {safe_url(url)} after {policy.attempts} attempts: {last}")
