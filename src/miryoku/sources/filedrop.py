@@ -36,6 +36,7 @@ from miryoku.sources.landing import (
     open_landing,
     read_lines,
 )
+from miryoku.sources.secrets import safe_url
 from miryoku.sources.textcheck import clean_text, has_visible
 from miryoku.text.normalize import extract_hashtags
 
@@ -137,6 +138,9 @@ def parse_obj(obj, source: str, location: str, max_chars: int, original: bytes |
     url = url if type(url) is str and url else None
     if (lang and len(lang) > MAX_LANG_CHARS) or (url and len(url) > MAX_URL_CHARS):
         return reject("field_too_long", f"lang > {MAX_LANG_CHARS} or url > {MAX_URL_CHARS} characters")
+    if url and "?" in url:  # tokens in a shared link's query string are masked, in raw too
+        url = safe_url(url)
+        obj = {**obj, "url": url}
     if type(hashtags) is not list:
         hashtags = extract_hashtags(text)
     elif (len(hashtags) > MAX_HASHTAGS

@@ -159,10 +159,17 @@ def _open_dir(lake: Lake, rel: str) -> int:
         done.append(part)
         try:
             next_fd = os.open(part, _DIR_FLAGS, dir_fd=fd)
-        except OSError as exc:
+        except FileNotFoundError:
             os.close(fd)
-            if isinstance(exc, FileNotFoundError):
-                raise
+            raise
+        except OSError as exc:
+            try:
+                is_link = stat.S_ISLNK(os.stat(part, dir_fd=fd, follow_symlinks=False).st_mode)
+            except OSError:
+                is_link = False
+            os.close(fd)
+            if is_link:
+                raise RefusedFile("/".join(done), "symlink_refused") from None
             raise _refusal(exc, "/".join(done)) from None
         os.close(fd)
         fd = next_fd
