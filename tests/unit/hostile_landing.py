@@ -54,7 +54,7 @@ def cases(max_line: int) -> list[tuple[bytes, str, str | None]]:
         (b'{"id": "m1", "author": "alice_handle", "text": "broken', "malformed_json", None),
         (b'{"id": "m2", "created_at": "2026-01-02T10:00:00+09:00", "text": "x", "n": NaN}', "malformed_json", None),
         (b'{"id": ' + b"9" * 5000 + b', "text": "x", "created_at": "2026-01-02T10:00:00Z"}', "malformed_json", None),
-        (b"\xff\xfe\xfa not utf-8 screen_bob", "invalid_utf8", None),
+        (b'{"id": "u1", "author": "screen_bob", "text": "\xff\xfe\xfa not utf-8"}', "invalid_utf8", None),
         (b"[1, 2]", "not_an_object", None),
         (b'"just a string"', "not_an_object", None),
         (j(post("n1", extra=nested)), "too_deeply_nested", None),

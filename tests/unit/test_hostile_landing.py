@@ -120,7 +120,8 @@ def test_a_file_split_over_pages_resumes_mid_file_without_duplicates(lake, monke
 
 def test_memory_is_bounded_by_page_and_line_not_by_file(lake, monkeypatch):
     """A file of 60k posts is staged in pages of PAGE_ROWS; no page holds more."""
-    from miryoku.sources import filedrop, ingest as ingest_module
+    from miryoku.sources import filedrop
+    from miryoku.sources import ingest as ingest_module
 
     monkeypatch.setattr(filedrop, "PAGE_ROWS", 10_000)
     sizes = []

@@ -89,5 +89,6 @@ def read_quarantine(lake: Lake, table: str, dt_value: str) -> list[dict]:
     folder = f"quarantine/{table_name(table)}/dt={dt_value}"
     rows: list[dict] = []
     for rel in lake.files(folder, ".jsonl"):
-        rows += [json.loads(line) for line in lake.read_bytes(rel).decode().splitlines() if line]
+        # split on "\n" only: str.splitlines would also split inside entries holding U+0085 or U+2028
+        rows += [json.loads(line) for line in lake.read_bytes(rel).split(b"\n") if line.strip()]
     return rows

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from miryoku.sources.safefetch import CheckedURL, FetchPolicy, RefusedURL, address_allowed, check_url, fetch_url
+from miryoku.sources.safefetch import (
+    CheckedURL,
+    FetchPolicy,
+    RefusedURL,
+    address_allowed,
+    check_url,
+    fetch_url,
+)
 
 POLICY = FetchPolicy(allowed_hosts={"data.city.example.jp", "h"})
 
