@@ -21,11 +21,12 @@ ENVIRONMENTS = ("local", "s3", "aws")
 # The checkout the package runs from (editable install): expectations/ and sql/ live beside src/.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-# Names of secrets (environment variables), never their values.
+# Names of secrets (environment variables, Airflow connections), never their values.
 AUTHOR_KEY_ENV = "MIRYOKU_AUTHOR_KEY"
-# Used only in the "local" environment so the embedded demo runs with no set-up. It is a public,
-# well-known value: author keys it produces are pseudonymous only within a laptop's demo lake.
-LOCAL_DEMO_AUTHOR_KEY = "miryoku-local-demo-key-not-secret"
+AUTHOR_KEY_CONN = "miryoku_author_key"  # an Airflow connection whose password is the key
+# Where a local lake keeps its generated key (a file beside the lake folder, never inside it).
+AUTHOR_KEY_FILE_ENV = "MIRYOKU_AUTHOR_KEY_FILE"
+MIN_AUTHOR_KEY_BYTES = 16
 
 
 class ConfigError(RuntimeError):
@@ -54,20 +55,68 @@ class Settings:
         return self.lake_root.startswith("s3://")
 
     def author_key(self) -> bytes:
-        """The HMAC key for pseudonymous author ids, read when needed and never cached in a repr."""
+        """The HMAC key for pseudonymous author ids, read when needed and never cached in a repr.
+
+        First match wins: ``MIRYOKU_AUTHOR_KEY``; the password of the Airflow connection
+        ``miryoku_author_key`` (inside a task); on a local lake only, the lake's own random key in
+        ``author_key_file()``, created on first use. No key ships with the code: a fixed one would let
+        anyone with a list of candidate handles recompute every ``author_key``.
+        """
         value = os.environ.get(self.author_key_env)
+        if not value and (conn := _airflow_connection(AUTHOR_KEY_CONN)) is not None:
+            value = conn.password
         if value:
+            if len(value.encode("utf-8")) < MIN_AUTHOR_KEY_BYTES:
+                raise ConfigError(f"the author HMAC key ({self.author_key_env}) is shorter than "
+                                  f"{MIN_AUTHOR_KEY_BYTES} bytes: use a long random value")
             return value.encode("utf-8")
-        if self.env == "local":
-            return LOCAL_DEMO_AUTHOR_KEY.encode("utf-8")
+        if self.env == "local" and not self.is_s3 and "://" not in self.lake_root:
+            return _lake_author_key(self.author_key_file())
         raise ConfigError(
             f"{self.author_key_env} is not set: the {self.env!r} environment needs a secret HMAC key "
-            "for author pseudonyms (set the environment variable or the Airflow variable backend)."
+            f"for author pseudonyms (the environment variable or the Airflow connection {AUTHOR_KEY_CONN!r})."
         )
+
+    def author_key_file(self) -> Path:
+        """``<parent>/.<lake folder name>.author-key`` beside a local lake (or ``MIRYOKU_AUTHOR_KEY_FILE``):
+        outside every folder of the lake, so copying, publishing or cataloguing the lake never carries it."""
+        override = os.environ.get(AUTHOR_KEY_FILE_ENV)
+        if override:
+            return Path(override).expanduser().resolve()
+        root = Path(self.lake_root)
+        return root.parent / f".{root.name}.author-key"
 
     def sources(self) -> dict:
         """The sources configuration (which sources run, their queries and base URLs)."""
         return load_sources_file(self.sources_file)
+
+
+def _lake_author_key(path: Path) -> bytes:
+    """The key in ``path``, creating it once (32 random bytes, hex, mode 0600) if it does not exist.
+
+    Creation is race-free: the key is written to a private temporary file and linked into place, so
+    two tasks starting together both end up with the one key that won.
+    """
+    import secrets
+
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{secrets.token_hex(8)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    key = path.read_text("utf-8").strip()
+    if len(key) < MIN_AUTHOR_KEY_BYTES:
+        raise ConfigError(f"the author key file {path} is empty or too short: delete it to generate a new key "
+                          "(see docs/security.md on what rotation means for author_key)")
+    return key.encode("utf-8")
 
 
 def _default_sources_file() -> str:

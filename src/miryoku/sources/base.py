@@ -1,8 +1,9 @@
 """What every SNS connector returns, and how its records become bronze ``sns_posts_v1`` rows.
 
 Connectors only fetch and parse; they never write. ``bronze_posts_table`` adds the fetch metadata
-(request, fetched_at, checksum, run id) and replaces the author id by a keyed hash, so no handle
-or user id leaves the connector.
+(request, fetched_at, checksum, run id), replaces the author id by a keyed hash and masks handles
+in ``text``, ``url`` and ``raw`` (``scrub_handles``), so no handle or user id leaves the connector.
+Connectors call ``drop_handle_fields`` on a payload before ``raw_json`` to remove account fields.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 from miryoku.lake.quarantine import Rejected
+from miryoku.sources.handles import HANDLE_FIELDS, drop_handle_fields, scrub_handles
+
+__all__ = ["HANDLE_FIELDS", "SNS_POSTS_SCHEMA", "FetchContext", "FetchResult", "PostRecord", "author_key",
+           "bronze_posts_table", "drop_handle_fields", "raw_json", "scrub_handles"]
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -78,7 +83,8 @@ class FetchContext:
 def author_key(author: str | None, key: bytes) -> str | None:
     if author is None or author == "":
         return None
-    return hmac.new(key, author.encode("utf-8"), hashlib.sha256).hexdigest()
+    # surrogatepass: an id with a lone surrogate still hashes (it is never stored, so never encoded)
+    return hmac.new(key, author.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
 def bronze_posts_table(records: list[PostRecord], ctx: FetchContext, key: bytes) -> pa.Table:
@@ -88,14 +94,15 @@ def bronze_posts_table(records: list[PostRecord], ctx: FetchContext, key: bytes)
         rows["source"].append(r.source)
         rows["post_id"].append(r.post_id)
         rows["created_at"].append(r.created_at.astimezone(dt.UTC))
-        rows["text"].append(r.text)
+        rows["text"].append(scrub_handles(r.text))
         rows["lang"].append(r.lang)
         rows["author_key"].append(author_key(r.author, key))
-        rows["url"].append(r.url)
+        rows["url"].append(scrub_handles(r.url))
         rows["hashtags"].append(list(r.hashtags))
-        rows["raw"].append(r.raw)
+        raw = scrub_handles(r.raw)
+        rows["raw"].append(raw)
         rows["request"].append(r.request)
-        rows["checksum"].append(hashlib.sha256(r.raw.encode("utf-8")).hexdigest())
+        rows["checksum"].append(hashlib.sha256(raw.encode("utf-8")).hexdigest())
         rows["fetched_at"].append(fetched_at)
         rows["run_id"].append(ctx.run_id)
     return pa.Table.from_pydict(rows, schema=SNS_POSTS_SCHEMA)
