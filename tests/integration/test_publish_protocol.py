@@ -74,7 +74,7 @@ def test_a_killed_spark_job_leaves_the_last_published_version_served(s3, tmp_pat
     set_s3_env(monkeypatch, s3)
     root, env, log = "s3://killed/lake", s3_env(s3), tmp_path / "runs.log"
     lake = Lake.from_settings(root)
-    lake.write_bytes(f"landing/sns/x/dt={D}/a.jsonl", posts_jsonl("a", 30))
+    lake.write_bytes(f"landing/sns/export/dt={D}/a.jsonl", posts_jsonl("a", 30))
     t0 = time.perf_counter()
     miryoku(["run", "--date", D, "--lake", root, "--sources", "file", "--run-id", "first"], env, log)
     timings = {"first run": time.perf_counter() - t0}
@@ -82,7 +82,7 @@ def test_a_killed_spark_job_leaves_the_last_published_version_served(s3, tmp_pat
     posts_before = read_rows(lake, before[("silver", "posts", D)][1])
     assert len(posts_before) == 30
 
-    lake.write_bytes(f"landing/sns/x/dt={D}/b.jsonl", posts_jsonl("b", 20))
+    lake.write_bytes(f"landing/sns/export/dt={D}/b.jsonl", posts_jsonl("b", 20))
     t0 = time.perf_counter()
     proc = start_miryoku(["run", "--date", D, "--lake", root, "--sources", "file", "--run-id", "second"], env, log)
     staged = staging_table("second", "silver", "posts")
