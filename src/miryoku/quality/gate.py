@@ -1,4 +1,4 @@
-"""The Great Expectations gate: load a table's suite from ``expectations/``, validate, record, decide.
+"""The Great Expectations gate: load a table's suite from ``miryoku/expectations/``, validate, record, decide.
 
 Suites are plain GX 1.x JSON files named ``<layer>.<table>.json`` next to nothing but other suites,
 so a reviewer sees a table's contract in one place. Every validation's full result is kept under
@@ -14,6 +14,8 @@ import logging
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -55,11 +57,12 @@ def _context():
 
 
 def load_suite(expectations_dir: str, suite_name: str):
+    """The suite ``<suite_name>.json`` from ``expectations_dir``, or from the package's
+    ``miryoku.expectations`` when it is "" (so an installed wheel needs no checkout beside it)."""
     import great_expectations as gx
 
-    path = os.path.join(expectations_dir, f"{suite_name}.json")
-    with open(path, encoding="utf-8") as fh:
-        spec = json.load(fh)
+    folder = Path(expectations_dir) if expectations_dir else resources.files("miryoku.expectations")
+    spec = json.loads(folder.joinpath(f"{suite_name}.json").read_text("utf-8"))
     return gx.ExpectationSuite(name=spec.get("name", suite_name), expectations=spec["expectations"],
                                meta=spec.get("meta", {}))
 
@@ -77,7 +80,7 @@ def _batch_definition(asset_name: str):
 
 
 def validate_table(lake: Lake, suite_name: str, table: pa.Table, dt_value: str, run_id: str) -> GateResult:
-    """Validate ``table`` against ``expectations/<suite_name>.json`` and keep the result in the lake."""
+    """Validate ``table`` against the suite ``<suite_name>.json`` and keep the result in the lake."""
     suite = load_suite(lake.cfg.expectations_dir, suite_name)
     df = table.to_pandas(types_mapper=None)
     result = _batch_definition(safe_key(suite_name)).get_batch(batch_parameters={"dataframe": df}).validate(suite)
