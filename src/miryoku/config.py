@@ -62,6 +62,11 @@ class SparkPlacement:
     jars_dir: str = ""
     # The Airflow Spark connection submitted jobs use.
     conn_id: str = "spark_default"
+    # A submitted job's driver interpreter; "" = the submitting one (client mode). Cluster deploy
+    # mode: ./env/bin/python, the archive's.
+    driver_python: str = ""
+    # Any further Spark settings (resources, queues' tuning), from MIRYOKU_SPARK_CONF as a JSON object.
+    extra_conf: dict = field(default_factory=dict)
 
     @property
     def ships_env(self) -> bool:
@@ -77,7 +82,21 @@ def spark_placement() -> SparkPlacement:
         env_archive=env.get("MIRYOKU_SPARK_ENV_ARCHIVE") or _deploy_path("build", "spark-env.tar.gz"),
         jars_dir=env.get("MIRYOKU_SPARK_JARS_DIR") or _deploy_path("infra", "jars", "spark"),
         conn_id=env.get("MIRYOKU_SPARK_CONN_ID") or "spark_default",
+        driver_python=env.get("MIRYOKU_SPARK_DRIVER_PYTHON", ""),
+        extra_conf=_spark_conf_json(env.get("MIRYOKU_SPARK_CONF", "")),
     )
+
+
+def _spark_conf_json(text: str) -> dict[str, str]:
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"MIRYOKU_SPARK_CONF is not JSON: {exc}") from exc
+    if not isinstance(value, dict) or not all(str(k).startswith("spark.") for k in value):
+        raise ConfigError('MIRYOKU_SPARK_CONF must be a JSON object of Spark settings, e.g. {"spark.executor.memory": "4g"}')
+    return {str(k): str(v) for k, v in value.items()}
 
 
 @dataclass(frozen=True)

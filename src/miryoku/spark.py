@@ -159,6 +159,7 @@ def embedded_conf(cfg: Settings) -> dict[str, str]:
             "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "2g"), **session_defaults(cfg)}
     if not is_local_master(cfg.spark_master):
         conf.update(executor_env_conf(cfg))
+    conf.update(cfg.spark.extra_conf)
     return conf
 
 
@@ -178,7 +179,7 @@ def get_session(cfg: Settings, app_name: str = "miryoku"):
     secret: dict[str, str] = {}
     if submitted():
         preset = _submitted_conf()
-        conf = {k: v for k, v in session_defaults(cfg).items() if k not in preset}
+        conf = {k: v for k, v in {**session_defaults(cfg), **cfg.spark.extra_conf}.items() if k not in preset}
         if cfg.is_s3:
             if "hadoop-aws" not in preset.get("spark.jars", ""):
                 raise ConfigError("an S3 lake's job must be submitted with the s3a jars (--jars, "
