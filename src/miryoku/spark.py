@@ -61,13 +61,14 @@ def s3a_jars(cfg: Settings) -> list[str]:
     return jars
 
 
-def env_archive_uri(cfg: Settings) -> str:
-    """The environment archive as Spark should fetch it; a local one must exist (one-line error if not)."""
+def env_archive_uri(cfg: Settings, check: bool = True) -> str:
+    """The environment archive as Spark should fetch it; with ``check`` a local one must exist (a
+    one-line ``ConfigError`` naming ``make spark-env`` if not)."""
     archive = cfg.spark.env_archive
     if "://" in archive and not archive.startswith("file://"):
         return archive  # s3://, hdfs://, gs://, https://: the cluster fetches it, we cannot check here
     path = Path(archive.removeprefix("file://")).expanduser().resolve()
-    if not path.is_file():
+    if check and not path.is_file():
         raise ConfigError(f"the Spark executor environment {path} is missing: run `make spark-env` "
                           "(or set MIRYOKU_SPARK_ENV_ARCHIVE)")
     return str(path)

@@ -51,13 +51,19 @@ def submit_conf(cfg: Settings) -> dict[str, str]:
     return conf
 
 
+def check_env_archive(context=None) -> None:
+    """The operator's ``pre_execute``: the archive must exist before ``spark-submit`` is called."""
+    env_archive_uri(settings(), check=True)
+
+
 def submit_kwargs(step: str, *, dt: str = "{{ ds }}", run_id: str = "{{ run_id }}",
                   lake: str = "{{ params.lake }}", s3: bool | None = None, cfg: Settings | None = None) -> dict:
     """Keyword arguments of ``SparkSubmitOperator`` for the pipeline step ``step``.
 
     ``dt``, ``run_id`` and ``lake`` are templated by default (the operator renders ``application_args``);
     an empty rendered lake means the configured one. ``s3`` adds the s3a jars (default: the configured
-    lake is on S3). Raises ``ConfigError`` naming ``make spark-env`` when the archive is missing.
+    lake is on S3). ``pre_execute`` fails the task with a ``ConfigError`` naming ``make spark-env``
+    when the archive is missing.
     """
     if step not in SPARK_STEPS:
         raise ValueError(f"{step!r} is not a Spark step; one of {', '.join(SPARK_STEPS)}")
@@ -72,7 +78,10 @@ def submit_kwargs(step: str, *, dt: str = "{{ ds }}", run_id: str = "{{ run_id }
         "env_vars": {k: os.environ[k] for k in PASSED_SETTINGS if os.environ.get(k)},
     }
     if cfg.spark.ships_env:
-        kwargs["archives"] = f"{env_archive_uri(cfg)}#{ENV_ALIAS}"
+        # Checked when the task runs, not when the DAG file is parsed: a worker without the archive
+        # fails its task with the one-line error instead of breaking the DAG's import.
+        kwargs["archives"] = f"{env_archive_uri(cfg, check=False)}#{ENV_ALIAS}"
+        kwargs["pre_execute"] = check_env_archive
     if cfg.is_s3 if s3 is None else s3:
         kwargs["jars"] = ",".join(s3a_jars(cfg))
     return kwargs
