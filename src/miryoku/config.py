@@ -31,6 +31,11 @@ AUTHOR_KEY_ENV = "MIRYOKU_AUTHOR_KEY"
 LOCAL_DEMO_AUTHOR_KEY = "miryoku-local-demo-key-not-secret"
 
 
+# Package data, readable the same from a checkout and from an installed wheel.
+SQL_DIR = resources.files("miryoku.sql")  # sql/ of the checkout, installed as miryoku.sql
+EXPECTATIONS_DIR = resources.files("miryoku.expectations")
+
+
 class ConfigError(RuntimeError):
     """The environment is missing something the pipeline needs; the message says what."""
 

@@ -14,11 +14,11 @@ import logging
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
 
+from miryoku.config import EXPECTATIONS_DIR
 from miryoku.lake.storage import Lake, safe_key
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def load_suite(expectations_dir: str, suite_name: str):
     ``miryoku.expectations`` when it is "" (so an installed wheel needs no checkout beside it)."""
     import great_expectations as gx
 
-    folder = Path(expectations_dir) if expectations_dir else resources.files("miryoku.expectations")
+    folder = Path(expectations_dir) if expectations_dir else EXPECTATIONS_DIR
     spec = json.loads(folder.joinpath(f"{suite_name}.json").read_text("utf-8"))
     return gx.ExpectationSuite(name=spec.get("name", suite_name), expectations=spec["expectations"],
                                meta=spec.get("meta", {}))
