@@ -87,12 +87,16 @@ def test_spark_submit_operator_runs_the_spark_steps_on_the_cluster(standalone_cl
             gate(dt, run_id, lake)
         pipeline.publish(dt, run_id, lake)
         pipeline.finish(dt, run_id, names, lake)
+        print("steps done")
     """)
     env = job_env(AIRFLOW_CONN_SPARK_DEFAULT=standalone_cluster.master, AIRFLOW_HOME=str(tmp_path / "airflow"),
                   MIRYOKU_SOURCES_FILE=str(sources_file), MIRYOKU_SPARK_ENV_ARCHIVE=str(spark_env_archive))
-    done = subprocess.run([str(BIN / "python"), "-c", script], capture_output=True, text=True, timeout=1800,
-                          env=env)
+    # A file, not `python -c`: importing great_expectations from -c exits the process with status 0.
+    (tmp_path / "steps.py").write_text(script, "utf-8")
+    done = subprocess.run([str(BIN / "python"), str(tmp_path / "steps.py")], capture_output=True, text=True,
+                          timeout=1800, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "steps done"
     assert gold_rows(lake) == local_gold
     summary = json.loads((lake / "_runs" / f"dt={DATE}" / "t1" / "summary.json").read_text())
     assert {"build_silver", "build_gold"} <= set(summary["steps"])
