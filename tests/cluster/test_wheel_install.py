@@ -4,6 +4,7 @@ GX suites, s3a settings, SQL and dictionaries are package data read with importl
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -23,7 +24,7 @@ def installed(tmp_path_factory):
     venv = work / "venv"
     subprocess.run([str(BIN / "uv"), "venv", "-q", "--python", f"{sys.base_prefix}/bin/python3.11", str(venv)],
                    check=True, timeout=300)
-    env = {"VIRTUAL_ENV": str(venv), "PATH": job_env()["PATH"]}
+    env = {**os.environ, "VIRTUAL_ENV": str(venv)}  # the registry's settings (certificates, index) stay
     subprocess.run([str(BIN / "uv"), "pip", "sync", "-q", str(ROOT / "requirements.lock")], check=True, env=env,
                    timeout=1200)
     subprocess.run([str(BIN / "uv"), "pip", "install", "-q", "--no-deps", str(wheel)], check=True, env=env,
