@@ -16,7 +16,8 @@ export AIRFLOW__CORE__PARALLELISM := 4
 export GX_ANALYTICS_ENABLED := False
 export MIRYOKU_LAKE ?= $(abspath lake)
 
-.PHONY: help venv check demo run report test test-unit lint bench clean airflow-db jars s3-up s3-down
+.PHONY: help venv check demo run report test test-unit lint bench clean airflow-db jars s3-up s3-down \
+	spark-env cluster-up cluster-down
 
 help:
 	@echo "make demo   - set up, run the nightly DAG over the sample for 14 dates, print the report"
@@ -25,6 +26,8 @@ help:
 	@echo "make bench  - benchmarks, results in BENCHMARKS.md"
 	@echo "make jars   - fetch the pinned s3a and S3Proxy jars from Maven Central (infra/fetch-jars.sh)"
 	@echo "make s3-up / s3-down - start / stop the local S3 server (S3Proxy on 127.0.0.1:9000)"
+	@echo "make spark-env - pack the Spark executors' environment into $(SPARK_ENV) (infra/spark/build-env.sh)"
+	@echo "make cluster-up / cluster-down - start / stop a standalone Spark master + 2 workers on 127.0.0.1"
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -67,7 +70,26 @@ s3-up: jars
 s3-down:
 	infra/s3proxy/stop.sh
 
-test: check jars
+# The executors' environment: this package + the `executor` extra at the lock's versions. Rebuilt when
+# the lock, pyproject.toml or any shipped source file changes.
+SPARK_ENV := build/spark-env.tar.gz
+SPARK_ENV_INPUTS := requirements.lock pyproject.toml infra/spark/build-env.sh \
+	$(shell find src jobs sql -type f -not -path '*/__pycache__/*' -not -path '*.egg-info/*' 2>/dev/null)
+
+$(SPARK_ENV): $(STAMP) $(SPARK_ENV_INPUTS)
+	infra/spark/build-env.sh $@
+
+spark-env: $(SPARK_ENV)
+
+# A standalone master (spark://127.0.0.1:7077, UI http://127.0.0.1:8090) and two workers; the cluster
+# tests start it themselves when it is not running, and stop it again.
+cluster-up: venv
+	infra/spark/cluster-up.sh
+
+cluster-down:
+	infra/spark/cluster-down.sh
+
+test: check jars spark-env
 	$(BIN)/python -m pytest tests
 
 test-unit: venv
@@ -86,4 +108,4 @@ bench: check
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf lake .airflow .airflow-test .pytest_cache
+	rm -rf lake .airflow .airflow-test .pytest_cache build

@@ -18,7 +18,10 @@ from importlib import resources
 from pathlib import Path
 
 ENVIRONMENTS = ("local", "s3", "aws")
-# The checkout the package runs from (editable install): expectations/ and sql/ live beside src/.
+# The source checkout in an editable install (``src/miryoku`` → two levels up). Installed from a wheel
+# this is a folder inside the interpreter's lib/, so nothing the pipeline runs may depend on it: package
+# data (GX suites, s3a settings, SQL, dictionaries) is read with importlib.resources, and the few
+# deployment paths below default to the checkout only when there is one (``checkout_root``).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # Names of secrets (environment variables, Airflow connections), never their values.
@@ -29,8 +32,77 @@ AUTHOR_KEY_FILE_ENV = "MIRYOKU_AUTHOR_KEY_FILE"
 MIN_AUTHOR_KEY_BYTES = 16
 
 
+# Package data, readable the same from a checkout and from an installed wheel.
+SQL_DIR = resources.files("miryoku.sql")  # sql/ of the checkout, installed as miryoku.sql
+EXPECTATIONS_DIR = resources.files("miryoku.expectations")
+
+
 class ConfigError(RuntimeError):
     """The environment is missing something the pipeline needs; the message says what."""
+
+
+def checkout_root() -> Path | None:
+    """The source checkout this package runs from (editable install), or None for a wheel install."""
+    return PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else None
+
+
+def _deploy_path(*parts: str) -> str:
+    """A deployment artefact's default path: under the checkout if there is one, else the working dir."""
+    return str((checkout_root() or Path.cwd()).joinpath(*parts))
+
+
+@dataclass(frozen=True)
+class SparkPlacement:
+    """Where the driver listens and what travels to executors — the part of Spark that changes between
+    a laptop and a cluster. Master, deploy mode and resources of submitted jobs come from the Airflow
+    Spark connection instead (``conn_id``, see ``miryoku.spark_submit``)."""
+
+    # Address executors use to reach the driver; "" lets Spark pick (a cluster node's own address).
+    driver_host: str = "127.0.0.1"
+    # Address the driver binds; "" = Spark's default (all interfaces in client mode on a cluster node).
+    bind_address: str = "127.0.0.1"
+    # The packed executor environment (``make spark-env``): a local path or a URI (s3://, hdfs://,
+    # gs://) the cluster can fetch; "none" = the executors' own Python already has everything.
+    env_archive: str = ""
+    # hadoop-aws and the AWS SDK bundle for s3a:// (``make jars``).
+    jars_dir: str = ""
+    # The Airflow Spark connection submitted jobs use.
+    conn_id: str = "spark_default"
+    # A submitted job's driver interpreter; "" = the submitting one (client mode). Cluster deploy
+    # mode: ./env/bin/python, the archive's.
+    driver_python: str = ""
+    # Any further Spark settings (resources, queues' tuning), from MIRYOKU_SPARK_CONF as a JSON object.
+    extra_conf: dict = field(default_factory=dict)
+
+    @property
+    def ships_env(self) -> bool:
+        return self.env_archive.lower() != "none"
+
+
+def spark_placement() -> SparkPlacement:
+    env = os.environ
+    host = env.get("MIRYOKU_SPARK_DRIVER_HOST", "127.0.0.1")
+    return SparkPlacement(
+        driver_host=host,
+        bind_address=env.get("MIRYOKU_SPARK_BIND_ADDRESS", host),
+        env_archive=env.get("MIRYOKU_SPARK_ENV_ARCHIVE") or _deploy_path("build", "spark-env.tar.gz"),
+        jars_dir=env.get("MIRYOKU_SPARK_JARS_DIR") or _deploy_path("infra", "jars", "spark"),
+        conn_id=env.get("MIRYOKU_SPARK_CONN_ID") or "spark_default",
+        driver_python=env.get("MIRYOKU_SPARK_DRIVER_PYTHON", ""),
+        extra_conf=_spark_conf_json(env.get("MIRYOKU_SPARK_CONF", "")),
+    )
+
+
+def _spark_conf_json(text: str) -> dict[str, str]:
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"MIRYOKU_SPARK_CONF is not JSON: {exc}") from exc
+    if not isinstance(value, dict) or not all(str(k).startswith("spark.") for k in value):
+        raise ConfigError('MIRYOKU_SPARK_CONF must be a JSON object of Spark settings, e.g. {"spark.executor.memory": "4g"}')
+    return {str(k): str(v) for k, v in value.items()}
 
 
 @dataclass(frozen=True)
@@ -44,7 +116,9 @@ class Settings:
     max_text_chars: int
     sources_file: str
     shuffle_partitions: int
+    # "" = the suites shipped in the package (miryoku.expectations); a folder overrides them.
     expectations_dir: str = ""
+    spark: SparkPlacement = field(default_factory=SparkPlacement)
     aws_conn_id: str = "miryoku_s3"
     aws_profile: str | None = None
     author_key_env: str = AUTHOR_KEY_ENV
@@ -151,14 +225,15 @@ def settings(lake_root: str | None = None) -> Settings:
         max_text_chars=int(os.environ.get("MIRYOKU_MAX_TEXT_CHARS", "5000")),
         sources_file=os.environ.get("MIRYOKU_SOURCES_FILE") or _default_sources_file(),
         shuffle_partitions=int(os.environ.get("MIRYOKU_SHUFFLE_PARTITIONS", "4")),
-        expectations_dir=os.environ.get("MIRYOKU_EXPECTATIONS_DIR") or str(PROJECT_ROOT / "expectations"),
+        expectations_dir=os.environ.get("MIRYOKU_EXPECTATIONS_DIR") or "",
+        spark=spark_placement(),
         aws_conn_id=os.environ.get("MIRYOKU_AWS_CONN_ID", "miryoku_s3"),
         aws_profile=os.environ.get("AWS_PROFILE") or None,
     )
 
 
 # --- S3: one resolution of endpoint, region and credentials for pyarrow and Spark s3a ---------------
-S3A_CONF_FILE = PROJECT_ROOT / "infra" / "spark-s3a.json"
+S3A_CONF_FILE = resources.files("miryoku.conf").joinpath("spark-s3a.json")
 DEFAULT_REGION = "us-east-1"
 _S3A = "spark.hadoop.fs.s3a."
 _PROVIDERS = {
@@ -197,7 +272,7 @@ class S3Access:
         return kwargs
 
     def s3a_conf(self, with_secrets: bool = False) -> dict[str, str]:
-        """Spark's s3a settings: ``infra/spark-s3a.json`` adapted to this endpoint and credential kind.
+        """Spark's s3a settings: ``miryoku/conf/spark-s3a.json`` adapted to this endpoint and credential kind.
 
         Keys go in only with ``with_secrets`` (at session build); Spark redacts ``*.secret.key`` and
         ``*.access.key`` in its UI and event logs (``spark.redaction.regex``).

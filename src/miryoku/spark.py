@@ -1,25 +1,42 @@
-"""The one way this project builds a SparkSession: master from configuration, UTC, loopback only.
+"""The one way this project builds a SparkSession: master from configuration, UTC, loopback by default.
 
-The same builder serves the DAG's tasks, the CLI and the tests, so a job behaves alike everywhere.
-``getOrCreate`` means that in one process (``dag.test()`` over many dates, a pytest session) the JVM
-starts once.
+The same builder serves the DAG's tasks, the CLI, the jobs' ``main()`` under ``spark-submit`` and the
+tests, so a job behaves alike everywhere. ``getOrCreate`` means that in one process (``dag.test()``
+over many dates, a pytest session) the JVM starts once.
 
-S3 lakes (``s3a://``) need the hadoop-aws jars of ``infra/jars/spark/`` (``make jars``) on
+Three ways a session comes about:
+
+- **embedded, local** (``local[*]``, the default): executors are threads of this JVM and Python
+  workers run this interpreter; nothing is shipped.
+- **embedded, cluster** (``miryoku run`` with ``MIRYOKU_SPARK_MASTER=spark://…``, ``yarn``, ``k8s://…``):
+  this process is the driver (client mode). The packed environment (``make spark-env``) travels as
+  ``spark.archives=<archive>#env`` and executors run ``./env/bin/python``, so they need neither this
+  checkout nor this venv. The driver's host and bind address come from configuration.
+- **submitted** (``spark-submit`` launched this Python process, e.g. the Airflow SparkSubmitOperator):
+  the submitter's conf — master, deploy mode, resources, archives, driver address — wins; this module
+  only fills the lake's session defaults the submitter left unset.
+
+S3 lakes (``s3a://``) need the hadoop-aws jars (``MIRYOKU_SPARK_JARS_DIR``, ``make jars``) on
 ``spark.jars``, and Spark reads ``spark.jars`` only when the JVM starts: the *first* session of a
 process must be built for the S3 lake. A process whose JVM already runs without them gets a clear
 error instead of a ``ClassNotFoundException`` deep inside a write; run such work in a fresh process
-(the CLI, an Airflow task, a spawned test interpreter). The s3a settings come from
-``infra/spark-s3a.json`` through ``miryoku.config.S3Access``; credentials are added at build time only.
+(the CLI, an Airflow task, a spawned test interpreter). The s3a settings come from the package's
+``miryoku/conf/spark-s3a.json`` through ``miryoku.config.S3Access``; credentials are added at build
+time only, as Spark conf of this process (never on a command line).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
-from miryoku.config import PROJECT_ROOT, ConfigError, Settings, s3_access
+from miryoku.config import ConfigError, Settings, s3_access
 
-SPARK_JARS_DIR = PROJECT_ROOT / "infra" / "jars" / "spark"
+# Where the archive is unpacked in each executor's working directory, and the interpreter inside it.
+ENV_ALIAS = "env"
+EXECUTOR_PYTHON = f"./{ENV_ALIAS}/bin/python"
 
 
 class JavaMissing(RuntimeError):
@@ -31,22 +48,79 @@ def check_java() -> None:
         raise JavaMissing("Java 17+ not found: install a JDK (e.g. apt-get install openjdk-17-jre-headless)")
 
 
-def s3a_jars() -> list[str]:
-    jars = sorted(str(p) for p in SPARK_JARS_DIR.glob("*.jar"))
-    if not any("hadoop-aws" in j for j in jars):
-        raise ConfigError(f"the s3a jars are missing from {SPARK_JARS_DIR}: run `make jars` (infra/fetch-jars.sh)")
+def is_local_master(master: str) -> bool:
+    return master == "local" or master.startswith("local[")
+
+
+def s3a_jars(cfg: Settings) -> list[str]:
+    folder = Path(cfg.spark.jars_dir)
+    jars = sorted(str(p) for p in folder.glob("*.jar"))
+    if not any("hadoop-aws" in Path(j).name for j in jars):
+        raise ConfigError(f"the s3a jars are missing from {folder}: run `make jars` (infra/fetch-jars.sh) "
+                          "or point MIRYOKU_SPARK_JARS_DIR at them")
     return jars
 
 
-def _s3_conf(cfg: Settings) -> dict[str, str]:
-    """``spark.jars`` plus the s3a settings, with credentials: never log or print this dict.
+def env_archive_uri(cfg: Settings, check: bool = True) -> str:
+    """The environment archive as Spark should fetch it; with ``check`` a local one must exist (a
+    one-line ``ConfigError`` naming ``make spark-env`` if not)."""
+    archive = cfg.spark.env_archive
+    if "://" in archive and not archive.startswith("file://"):
+        return archive  # s3://, hdfs://, gs://, https://: the cluster fetches it, we cannot check here
+    path = Path(archive.removeprefix("file://")).expanduser().resolve()
+    if check and not path.is_file():
+        raise ConfigError(f"the Spark executor environment {path} is missing: run `make spark-env` "
+                          "(or set MIRYOKU_SPARK_ENV_ARCHIVE)")
+    return str(path)
 
-    ``infra/spark-s3a.json`` pins Spark's classic commit protocol: with spark-hadoop-cloud on the class
+
+def executor_env_conf(cfg: Settings) -> dict[str, str]:
+    """What makes executors run the shipped environment: the archive and the interpreter inside it."""
+    if not cfg.spark.ships_env:
+        return {}
+    return {"spark.archives": f"{env_archive_uri(cfg)}#{ENV_ALIAS}", "spark.pyspark.python": EXECUTOR_PYTHON}
+
+
+def driver_conf(cfg: Settings) -> dict[str, str]:
+    """The driver's advertised host and bind address; an empty setting leaves Spark's own choice."""
+    conf = {}
+    if cfg.spark.driver_host:
+        conf["spark.driver.host"] = cfg.spark.driver_host
+    if cfg.spark.bind_address:
+        conf["spark.driver.bindAddress"] = cfg.spark.bind_address
+    return conf
+
+
+def session_defaults(cfg: Settings) -> dict[str, str]:
+    """The lake's own session settings, the same in every placement."""
+    return {
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": str(cfg.shuffle_partitions),
+        "spark.sql.sources.partitionOverwriteMode": "dynamic",
+        # dt stays the string analysts filter on, never an inferred DateType.
+        "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
+        "spark.sql.execution.arrow.maxRecordsPerBatch": "20000",
+        "spark.python.worker.reuse": "true",
+        "spark.sql.parquet.compression.codec": "zstd",
+    }
+
+
+def _s3_conf(cfg: Settings, jars: bool = True) -> tuple[dict[str, str], dict[str, str]]:
+    """The s3a settings as (public, secret): ``spark.jars`` and endpoint/committer settings, then the
+    keys alone. Only the public half may reach a command line; never log the secret half.
+
+    ``spark-s3a.json`` pins Spark's classic commit protocol: with spark-hadoop-cloud on the class
     path Spark 4.1+ would switch to the S3A magic committer, which refuses the dynamic partition
     overwrite every job relies on. Jobs write only to the run's staging prefix, so the classic
     commit-by-copy is never seen by readers; publish makes the result visible atomically.
     """
-    return {"spark.jars": ",".join(s3a_jars()), **s3_access(cfg).s3a_conf(with_secrets=True)}
+    access = s3_access(cfg)
+    public = access.s3a_conf(with_secrets=False)
+    secret = {k: v for k, v in access.s3a_conf(with_secrets=True).items() if k not in public}
+    if jars:
+        public = {"spark.jars": ",".join(s3a_jars(cfg)), **public}
+    return public, secret
 
 
 def _running_context():
@@ -67,41 +141,69 @@ def _reuse_for_s3(sc, conf: dict[str, str]) -> None:
             hadoop.set(key[len("spark.hadoop."):], value)
 
 
+def submitted() -> bool:
+    """True when ``spark-submit`` started this Python process: its JVM is already up with the
+    submitter's conf, and pyspark connects to it through ``PYSPARK_GATEWAY_PORT``."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def _submitted_conf() -> dict[str, str]:
+    from pyspark import SparkConf, SparkContext
+
+    SparkContext._ensure_initialized()  # connects to the submitter's JVM; its spark.* properties load
+    return dict(SparkConf().getAll())
+
+
+def embedded_conf(cfg: Settings) -> dict[str, str]:
+    """Everything an in-process session is built with, credentials excluded (safe to log)."""
+    conf = {"spark.master": cfg.spark_master, **driver_conf(cfg), "spark.ui.enabled": "false",
+            "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "2g"), **session_defaults(cfg)}
+    if not is_local_master(cfg.spark_master):
+        conf.update(executor_env_conf(cfg))
+    conf.update(cfg.spark.extra_conf)
+    return conf
+
+
+def _launch_jvm(public: dict[str, str]) -> None:
+    """Start this process's JVM with the public conf only. pyspark passes the conf it launches with as
+    ``--conf k=v`` arguments of ``spark-submit`` (visible in ``ps``); settings given afterwards travel
+    over py4j, so credentials never appear on a command line."""
+    from pyspark import SparkConf, SparkContext
+
+    if SparkContext._gateway is None:
+        SparkContext._ensure_initialized(conf=SparkConf(loadDefaults=False).setAll(list(public.items())))
+
+
 def get_session(cfg: Settings, app_name: str = "miryoku"):
     check_java()
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON") or _python())
+    os.environ.setdefault("SPARK_LOCAL_IP", cfg.spark.bind_address or "127.0.0.1")
+    secret: dict[str, str] = {}
+    if submitted():
+        preset = _submitted_conf()
+        conf = {k: v for k, v in {**session_defaults(cfg), **cfg.spark.extra_conf}.items() if k not in preset}
+        if cfg.is_s3:
+            if "hadoop-aws" not in preset.get("spark.jars", ""):
+                raise ConfigError("an S3 lake's job must be submitted with the s3a jars (--jars, "
+                                  "MIRYOKU_SPARK_JARS_DIR): miryoku.spark_submit adds them")
+            public, secret = _s3_conf(cfg, jars=False)
+            conf.update(public)
+    else:
+        conf = embedded_conf(cfg)
+        if cfg.is_s3:
+            public, secret = _s3_conf(cfg)
+            if (sc := _running_context()) is not None:
+                _reuse_for_s3(sc, {**public, **secret})
+            conf.update(public)
+        # pyspark takes the executors' interpreter from PYSPARK_PYTHON when the context starts; the
+        # shipped one exists only inside each executor's working directory.
+        os.environ["PYSPARK_PYTHON"] = (conf.get("spark.pyspark.python") or os.environ.get("PYSPARK_PYTHON")
+                                        or sys.executable)
+        _launch_jvm(conf)
     from pyspark.sql import SparkSession
 
-    builder = (
-        SparkSession.builder.appName(app_name)
-        .master(cfg.spark_master)
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(cfg.shuffle_partitions))
-        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
-        # dt stays the string analysts filter on, never an inferred DateType.
-        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "20000")
-        .config("spark.python.worker.reuse", "true")
-        .config("spark.sql.parquet.compression.codec", "zstd")
-        .config("spark.driver.memory", os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "2g"))
-    )
-    if cfg.is_s3:
-        conf = _s3_conf(cfg)
-        if (sc := _running_context()) is not None:
-            _reuse_for_s3(sc, conf)
-        for key, value in conf.items():
-            builder = builder.config(key, value)
+    builder = SparkSession.builder.appName(app_name)
+    for key, value in {**conf, **secret}.items():
+        builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     return spark
-
-
-def _python() -> str:
-    import sys
-
-    return sys.executable

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
+from importlib import resources
 
 import pytest
 
 from miryoku.cli import main
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def gold_files(lake):
@@ -30,7 +29,7 @@ def test_run_one_date_with_only_the_file_drop_then_a_failing_gold_gate(lake, tmp
     assert good
 
     strict = tmp_path / "expectations"
-    shutil.copytree(ROOT / "expectations", strict)
+    shutil.copytree(str(resources.files("miryoku.expectations")), strict)
     suite = json.loads((strict / "gold.term_daily_v1.json").read_text())
     suite["expectations"].append({"type": "expect_table_row_count_to_be_between",
                                   "kwargs": {"min_value": 1000000}})

@@ -15,6 +15,7 @@ import string
 import subprocess
 import tempfile
 import time
+from importlib import resources
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,7 +122,7 @@ class S3Server:
         self.pyarrow_fs(allow_bucket_creation=True).create_dir(name)
 
     def s3a_conf(self) -> dict[str, str]:
-        """infra/spark-s3a.json with this server's endpoint and keys filled in."""
-        raw = json.loads((INFRA / "spark-s3a.json").read_text())
+        """The package's spark-s3a.json with this server's endpoint and keys filled in."""
+        raw = json.loads(resources.files("miryoku.conf").joinpath("spark-s3a.json").read_text("utf-8"))
         values = {"endpoint": self.endpoint, "access_key": self.access_key, "secret_key": self.secret_key}
         return {k: string.Template(v).substitute(values) for k, v in raw.items()}

@@ -1,5 +1,5 @@
 """The local S3 stack works end to end: S3Proxy on loopback, pyarrow, and Spark s3a with the
-conf in infra/spark-s3a.json (classic committer, dynamic partition overwrite) and with the S3A magic
+conf in src/miryoku/conf/spark-s3a.json (classic committer, dynamic partition overwrite) and with the S3A magic
 and partitioned committers opted in per job.
 
 Jars are fetched by the helpers on first use, so these tests also run on a fresh clone.

@@ -100,9 +100,9 @@ def test_an_airflow_connection_is_read_only_inside_a_task(monkeypatch):
 def test_spark_without_the_s3a_jars_says_how_to_fetch_them(monkeypatch, tmp_path):
     import miryoku.spark
 
-    monkeypatch.setattr(miryoku.spark, "SPARK_JARS_DIR", tmp_path)
+    monkeypatch.setenv("MIRYOKU_SPARK_JARS_DIR", str(tmp_path))
     with pytest.raises(ConfigError, match=r"make jars"):
-        miryoku.spark.s3a_jars()
+        miryoku.spark.s3a_jars(settings())
 
 
 def test_lake_moves_folders_and_files_on_s3(s3, monkeypatch):

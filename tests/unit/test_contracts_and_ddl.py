@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def test_committed_ddl_matches_the_contracts():
 
 @pytest.mark.parametrize("contract", CONTRACTS, ids=lambda c: c.table)
 def test_each_contract_matches_its_gx_suite(contract):
-    suite = json.loads((ROOT / "expectations" / f"{contract.layer}.{contract.table}.json").read_text("utf-8"))
+    suite = json.loads(resources.files("miryoku.expectations").joinpath(f"{contract.layer}.{contract.table}.json").read_text("utf-8"))
     column_sets = [e["kwargs"]["column_set"] for e in suite["expectations"]
                    if e["type"] == "expect_table_columns_to_match_set"]
     assert column_sets, "the suite must pin the table's columns"

@@ -8,8 +8,8 @@ spaces and folding full-width characters. Columns are typed as ``text`` (kept as
 normalised form), ``text_yen`` (text plus ``<column>_yen`` and ``<column>_yen_flag``) or ``text_date``
 (text plus ``<column>_date`` and ``<column>_date_flag``, see ``miryoku.conform.companions``). The original record always stays in ``attributes``, so nothing is lost by mapping.
 
-Adding a dataset: add it here, add ``expectations/bronze.opendata_<name>_v1.json`` and
-``expectations/silver.opendata_<name>_v1.json``, and name it in a source's ``dataset``.
+Adding a dataset: add it here, add ``src/miryoku/expectations/bronze.opendata_<name>_v1.json`` and
+``src/miryoku/expectations/silver.opendata_<name>_v1.json``, and name it in a source's ``dataset``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Silver partitions of these tables are *snapshots*: ``dt=D`` holds what D's run f
 table re-fetched on D replaces D's rows, never another date's). For each bronze table present for D
 the rows are conformed, rejects quarantined per source under ``quarantine/<silver table>/dt=D/
 <source>.conform.jsonl`` (rewritten, so a re-run replaces them), the result staged at
-``_staging/<run>/silver/<table>/dt=D/part-0.parquet``, validated with ``expectations/silver.<table>.json``
+``_staging/<run>/silver/<table>/dt=D/part-0.parquet``, validated with ``miryoku/expectations/silver.<table>.json``
 and published with ``publish_partitions``. A failing table is not published (the last good one
 stays served); the others still are, and ``GateFailed`` is raised at the end naming each failure.
 """

@@ -1,4 +1,4 @@
-"""The Great Expectations gate: load a table's suite from ``expectations/``, validate, record, decide.
+"""The Great Expectations gate: load a table's suite from ``miryoku/expectations/``, validate, record, decide.
 
 Suites are plain GX 1.x JSON files named ``<layer>.<table>.json`` next to nothing but other suites,
 so a reviewer sees a table's contract in one place. Every validation's full result is kept under
@@ -14,9 +14,11 @@ import logging
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import pyarrow as pa
 
+from miryoku.config import EXPECTATIONS_DIR
 from miryoku.lake.storage import Lake, safe_key
 
 log = logging.getLogger(__name__)
@@ -54,12 +56,17 @@ def _context():
     return ctx
 
 
+def suite_spec(expectations_dir: str, suite_name: str) -> dict:
+    """The suite file ``<suite_name>.json`` from ``expectations_dir``, or from the package's
+    ``miryoku.expectations`` when it is "" (so an installed wheel needs no checkout beside it)."""
+    folder = Path(expectations_dir) if expectations_dir else EXPECTATIONS_DIR
+    return json.loads(folder.joinpath(f"{suite_name}.json").read_text("utf-8"))
+
+
 def load_suite(expectations_dir: str, suite_name: str):
     import great_expectations as gx
 
-    path = os.path.join(expectations_dir, f"{suite_name}.json")
-    with open(path, encoding="utf-8") as fh:
-        spec = json.load(fh)
+    spec = suite_spec(expectations_dir, suite_name)
     return gx.ExpectationSuite(name=spec.get("name", suite_name), expectations=spec["expectations"],
                                meta=spec.get("meta", {}))
 
@@ -77,7 +84,7 @@ def _batch_definition(asset_name: str):
 
 
 def validate_table(lake: Lake, suite_name: str, table: pa.Table, dt_value: str, run_id: str) -> GateResult:
-    """Validate ``table`` against ``expectations/<suite_name>.json`` and keep the result in the lake."""
+    """Validate ``table`` against the suite ``<suite_name>.json`` and keep the result in the lake."""
     suite = load_suite(lake.cfg.expectations_dir, suite_name)
     df = table.to_pandas(types_mapper=None)
     result = _batch_definition(safe_key(suite_name)).get_batch(batch_parameters={"dataframe": df}).validate(suite)

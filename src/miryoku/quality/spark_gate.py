@@ -2,7 +2,7 @@
 
 Silver and gold partitions are far too large to bring to the driver (``toPandas`` of a million posts
 is gigabytes), and GX's own Spark execution engine runs several Spark jobs per expectation. This
-module compiles each expectation of the same GX 1.x suite files (``expectations/<layer>.<table>.json``)
+module compiles each expectation of the same GX 1.x suite files (``miryoku/expectations/<layer>.<table>.json``)
 into an unexpected-row count and evaluates all of them, for every partition of a staged table, in
 one aggregation job (plus one per uniqueness expectation); only counts and, for failing
 expectations, a few example values reach the driver. Semantics follow GX's: column-map expectations
@@ -16,7 +16,6 @@ silently passed.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
@@ -55,10 +54,9 @@ class Expectation:
 
 
 def load_expectations(expectations_dir: str, suite_name: str) -> list[Expectation]:
-    import os
+    from miryoku.quality.gate import suite_spec
 
-    with open(os.path.join(expectations_dir, f"{suite_name}.json"), encoding="utf-8") as fh:
-        spec = json.load(fh)
+    spec = suite_spec(expectations_dir, suite_name)
     out = []
     for e in spec["expectations"]:
         if e["type"] not in SUPPORTED:

@@ -1,0 +1,1 @@
+"""The analysts' SQL (per-table queries, questions, views, DDL), installed as the package data of ``miryoku.sql``."""
