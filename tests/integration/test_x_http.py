@@ -70,7 +70,7 @@ def test_next_token_pagination_window_and_retweets(replay, lake, sleeps):
     assert first.headers["authorization"] == "Bearer AAAA-bearer-secret-0001"
     rows = {r["post_id"]: r for r in lake.read_parquet(staged_source_dir("run-1", DT, "x")).to_pylist()}
     rt = rows[tweets[2]["id"]]
-    assert rt["text"] == "RT @someone: 弘前公園の紅葉、見頃です & 人が多い"  # &amp; unescaped
+    assert rt["text"] == "RT @masked: 弘前公園の紅葉、見頃です & 人が多い"  # &amp; unescaped; the handle masked in bronze
     raw = json.loads(rt["raw"])
     assert raw["retweet_of"] == tweets[2]["referenced_tweets"][0]["id"] and "author_id" not in raw
     assert "mentions" not in raw.get("entities", {}) and "in_reply_to_user_id" not in json.loads(
