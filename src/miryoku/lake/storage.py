@@ -11,11 +11,11 @@ from __future__ import annotations
 import ctypes
 import errno
 import io
+import json
 import os
+import re
 import sys
 import uuid
-import json
-import re
 from dataclasses import dataclass
 
 import pyarrow as pa
