@@ -16,7 +16,7 @@ export AIRFLOW__CORE__PARALLELISM := 4
 export GX_ANALYTICS_ENABLED := False
 export MIRYOKU_LAKE ?= $(abspath lake)
 
-.PHONY: help venv check demo run report test test-unit lint bench clean airflow-db jars s3-up s3-down
+.PHONY: help venv check demo run report test test-unit test-stack lint bench clean airflow-db jars s3-up s3-down stack-up stack-down stack-status
 
 help:
 	@echo "make demo   - set up, run the nightly DAG over the sample for 14 dates, print the report"
@@ -25,6 +25,8 @@ help:
 	@echo "make bench  - benchmarks, results in BENCHMARKS.md"
 	@echo "make jars   - fetch the pinned s3a and S3Proxy jars from Maven Central (infra/fetch-jars.sh)"
 	@echo "make s3-up / s3-down - start / stop the local S3 server (S3Proxy on 127.0.0.1:9000)"
+	@echo "make stack-up / stack-down - start / stop Postgres + Airflow (api-server 127.0.0.1:8080, scheduler,"
+	@echo "                  dag-processor, triggerer); credentials in .stack/credentials.json (infra/README.md)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -48,7 +50,7 @@ airflow-db: venv
 	@test -f $(AIRFLOW_HOME)/airflow.db || $(BIN)/airflow db migrate >/dev/null
 
 demo: check airflow-db
-	$(BIN)/miryoku demo --start 2026-01-01 --days 14 --lake $(MIRYOKU_LAKE)
+	$(BIN)/python -m miryoku.demo --start 2026-01-01 --days 14 --lake $(MIRYOKU_LAKE) $(if $(VERBOSE),--verbose)
 
 run: check
 	$(BIN)/miryoku run --date $(DATE) --lake $(MIRYOKU_LAKE)
@@ -67,11 +69,24 @@ s3-up: jars
 s3-down:
 	infra/s3proxy/stop.sh
 
+# The real stack: PostgreSQL (Debian packages, data in .stack/postgres) and Airflow 3 with the LocalExecutor.
+stack-up: check
+	$(BIN)/python infra/stack/stack.py up
+
+stack-down: venv
+	$(BIN)/python infra/stack/stack.py down
+
+stack-status: venv
+	$(BIN)/python infra/stack/stack.py status
+
 test: check jars
 	$(BIN)/python -m pytest tests
 
 test-unit: venv
-	$(BIN)/python -m pytest tests/unit -m "not spark and not integration and not e2e"
+	$(BIN)/python -m pytest tests/unit -m "not spark and not integration and not e2e and not stack"
+
+test-stack: check
+	$(BIN)/python -m pytest tests/stack -m stack
 
 lint: venv
 	$(BIN)/ruff check src jobs dags tests infra benchmarks
@@ -80,4 +95,4 @@ bench: check
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf lake .airflow .airflow-test .pytest_cache
+	rm -rf lake .airflow .airflow-test .pytest_cache .stack-test
