@@ -55,6 +55,10 @@ def pg_bin() -> Path:
             sys.exit("stack: PostgreSQL server not found: install it (Debian: apt-get install postgresql)")
         say("installing PostgreSQL from Debian packages (apt-get install postgresql)")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        conf = Path("/etc/postgresql-common/createcluster.conf")  # no default cluster listening on 5432
+        if not conf.exists():
+            conf.parent.mkdir(parents=True, exist_ok=True)
+            conf.write_text("create_main_cluster = false\n")
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
         subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
                        check=True, env=env, stdout=subprocess.DEVNULL)

@@ -3,7 +3,8 @@
 Each drill triggers ``miryoku_nightly`` through the REST API (logged in with ``credentials.json``) for
 its own JST date, on a lake with a few hand-written posts, and checks the run's state, the lake and the
 alerts received on 127.0.0.1. Expected gold counts are written by hand from the posts below.
-Drills run in file order: the failing-gate drill relies on the first drill's published gold.
+Drills run in file order, on one lake: the failing-gate drill relies on the backfill drill's gold,
+the deadline check on the manual runs of the drills before it.
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ pytestmark = [pytest.mark.stack]
 DAG = "miryoku_nightly"
 TERMS = ("りんご", "いちご", "牛乳", "城")
 POSTS = {
-    "2026-01-02": ["青森のりんごが最高", "佐賀のいちご", "北海道の牛乳と青森のりんご"],
-    "2026-01-03": ["佐賀の城といちご"],
-    "2026-01-04": ["青森のりんご"],
+    "2026-01-06": ["青森のりんごといちご", "佐賀の城"],
+    "2026-01-07": ["北海道の牛乳", "青森のりんご"],
+    "2026-01-08": ["佐賀の城といちご"],
+    "2026-01-09": ["青森のりんご"],
 }
-# (pref_code, term) -> distinct posts, counted by hand; "00" is the whole country.
-GOLD_0102 = {("00", "りんご"): 2, ("02", "りんご"): 2, ("00", "いちご"): 1, ("41", "いちご"): 1,
-             ("00", "牛乳"): 1, ("01", "牛乳"): 1}
-GOLD_0104 = {("00", "りんご"): 1, ("02", "りんご"): 1}
+LATE = {"id": "late-1", "created_at": "2026-01-06T23:50:00+09:00", "text": "佐賀のいちご"}  # in 01-07's export
+# (pref_code, term) -> distinct posts, counted by hand; "00" is the whole country, a post counts for
+# every prefecture it names.
+GOLD_0106 = {("00", "りんご"): 1, ("02", "りんご"): 1, ("00", "いちご"): 2, ("02", "いちご"): 1,
+             ("41", "いちご"): 1, ("00", "城"): 1, ("41", "城"): 1}
+GOLD_0109 = {("00", "りんご"): 1, ("02", "りんご"): 1}
 
 
 def write_posts(lake, day: str, texts: list[str], folder: str = "dash") -> None:
@@ -90,30 +94,62 @@ def test_the_stack_has_auth_on_and_listens_on_loopback_only(stack, api):
         assert addresses and all(a in ("0100007F", "0000000000000000FFFF00000100007F") for a in addresses), port
 
 
-def test_scheduler_restarted_mid_run_the_run_completes(stack, api):
-    day = "2026-01-02"
-    write_posts(stack.lake, day, POSTS[day])
-    run_id = api.trigger(DAG, day, {"lake": str(stack.lake), "sources": ["file"]})
+def gold_rows(lake) -> dict[str, list]:
+    out = {}
+    for table in sorted((lake / "gold").iterdir()):
+        rows = pads.dataset(str(table), format="parquet", partitioning="hive").to_table().to_pylist()
+        out[table.name] = sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+    return out
 
-    def spark_task_running(client) -> bool:
-        states = client.task_states(DAG, run_id)
-        return any(states.get(t) == "running" for t in ("build_silver", "gate_silver", "build_gold"))
 
-    api.wait(DAG, run_id, timeout=600, until=spark_task_running)
-    before = stack.cli("status").stdout
-    restarted = stack.cli("restart", "scheduler")
-    assert "scheduler restarted" in restarted.stdout
-    assert before.split("scheduler")[1].split()[2] != stack.cli("status").stdout.split("scheduler")[1].split()[2]
-    run = api.wait(DAG, run_id, timeout=900)
-    assert run["state"] == "success", api.task_states(DAG, run_id)
-    assert gold_terms(stack.lake, day) == GOLD_0102
-    assert summary(stack.lake, day, run_id)["state"] == "success"
+def test_backfill_with_a_scheduler_restart_gives_the_same_gold_as_dates_run_one_by_one(stack, api):
+    """Two dates backfilled on the scheduler, one run at a time, the scheduler restarted while a Spark
+    task runs: both runs complete and gold equals the same dates run one by one (``miryoku run``)."""
+    days = ["2026-01-06", "2026-01-07"]
+    backfilled, one_by_one = stack.lake, stack.lake.parent / "one-by-one-lake"
+    for lake in (backfilled, one_by_one):
+        for day in days:
+            write_posts(lake, day, POSTS[day])
+        (lake / "landing/sns/late/dt=2026-01-07").mkdir(parents=True)
+        (lake / "landing/sns/late/dt=2026-01-07/export.jsonl").write_text(json.dumps(LATE, ensure_ascii=False) + "\n")
+    conf = json.dumps({"lake": str(backfilled), "sources": ["file"]})
+    created = stack.cli("airflow", "backfill", "create", "--dag-id", DAG, "--from-date", "2026-01-06T00:00:00+09:00",
+                        "--to-date", "2026-01-07T00:00:00+09:00", "--max-active-runs", "1", "--dag-run-conf", conf)
+    assert created.returncode == 0, created.stderr
+
+    def backfill_runs() -> list[dict]:
+        return [r for r in api.get(f"/dags/{DAG}/dagRuns", limit=50)["dag_runs"] if r["run_type"] == "backfill"]
+
+    deadline, restarted = time.time() + 1800, None
+    while True:
+        runs = backfill_runs()
+        if restarted is None and any(api.task_states(DAG, r["dag_run_id"]).get(t) == "running"
+                                     for r in runs for t in ("build_silver", "gate_silver", "build_gold")):
+            before = stack.cli("status").stdout.split("scheduler")[1].split()[2]
+            restarted = stack.cli("restart", "scheduler")
+            assert "scheduler restarted" in restarted.stdout
+            assert stack.cli("status").stdout.split("scheduler")[1].split()[2] != before
+        if len(runs) == 2 and all(r["state"] in ("success", "failed") for r in runs):
+            break
+        assert time.time() < deadline, runs
+        time.sleep(5)
+    assert restarted is not None, "the scheduler was never restarted mid-run"
+    assert sorted(r["logical_date"][:10] for r in runs) == ["2026-01-05", "2026-01-06"]  # JST midnights in UTC
+    assert [r["state"] for r in runs] == ["success", "success"], [api.task_states(DAG, r["dag_run_id"]) for r in runs]
+    miryoku = Path(sys.executable).parent / "miryoku"
+    for day in days:  # the reference: the same steps, one date after the other
+        subprocess.run([str(miryoku), "run", "--date", day, "--lake", str(one_by_one), "--sources", "file"],
+                       env=stack.env, check=True, capture_output=True, timeout=900)
+    assert gold_rows(backfilled) == gold_rows(one_by_one)
+    assert gold_terms(backfilled, "2026-01-06") == GOLD_0106  # with the late post, counted on its own day
+    assert not [a for a in stack.receiver.bodies("/alerts")
+                if a.get("kind") == "deadline_missed" and a.get("run_id") in {r["dag_run_id"] for r in runs}]
 
 
 def test_a_failing_gate_fails_the_run_keeps_previous_data_and_alerts(stack, api):
-    previous = gold_bytes(stack.lake, "2026-01-02")
-    assert previous, "needs the first drill's published gold"
-    day = "2026-01-03"
+    previous = gold_bytes(stack.lake, "2026-01-07")
+    assert previous, "needs the backfill drill's published gold"
+    day = "2026-01-08"
     write_posts(stack.lake, day, POSTS[day])
     suite_file = stack.expectations / "gold.term_daily_v1.json"
     original = suite_file.read_text()
@@ -129,22 +165,22 @@ def test_a_failing_gate_fails_the_run_keeps_previous_data_and_alerts(stack, api)
     assert run["state"] == "failed"
     assert (states["gate_gold"], states["publish"], states["finish"]) == ("failed", "upstream_failed", "failed")
     assert states["gate_silver"] == "success"
-    assert gold_bytes(stack.lake, "2026-01-02") == previous  # the previous version is still served
+    assert gold_bytes(stack.lake, "2026-01-07") == previous  # the previous version is still served
     assert gold_terms(stack.lake, day) == {}
     written = summary(stack.lake, day, run_id)
     assert written["state"] == "failed" and written["steps_not_completed"] == ["publish"]
-    assert any("gold.term_daily_v1 dt=2026-01-03 (sources file)" in g for g in written["failed_gates"])
+    assert any("gold.term_daily_v1 dt=2026-01-08 (sources file)" in g for g in written["failed_gates"])
 
     gate_alerts = [a for a in alerts(stack, "task_failed", run_id) if a["task_id"] == "gate_gold"]
     assert gate_alerts, stack.receiver.bodies("/alerts")
     message = gate_alerts[0]["message"]
-    for needle in ("gold.term_daily_v1", "dt=2026-01-03", "sources file", "expect_table_row_count_to_be_between"):
+    for needle in ("gold.term_daily_v1", "dt=2026-01-08", "sources file", "expect_table_row_count_to_be_between"):
         assert needle in message, message
     assert alerts(stack, "run_failed", run_id)
 
 
 def test_a_source_beyond_its_retry_budget_fails_alone_and_the_run_names_it(stack, api):
-    day = "2026-01-04"
+    day = "2026-01-09"
     write_posts(stack.lake, day, POSTS[day])
     calls_before = stack.throttled.calls
     run_id = api.trigger(DAG, day, {"lake": str(stack.lake), "sources": ["file", "flaky"]})
@@ -154,7 +190,7 @@ def test_a_source_beyond_its_retry_budget_fails_alone_and_the_run_names_it(stack
     assert states["ingest[flaky]"] == "failed" and states["ingest[file]"] == "success"
     assert all(states[t] == "success" for t in ("gate_bronze", "build_silver", "build_gold", "gate_gold", "publish"))
     assert states["finish"] == "failed"
-    assert gold_terms(stack.lake, day) == GOLD_0104  # the other source published
+    assert gold_terms(stack.lake, day) == GOLD_0109  # the other source published
     # 3 requests per attempt (retry_attempts), 2 attempts (one Airflow retry)
     assert stack.throttled.calls - calls_before == 6
     assert summary(stack.lake, day, run_id)["failed_sources"] == ["flaky"]
@@ -173,43 +209,3 @@ def test_deadline_alert_for_runs_past_their_jst_deadline_and_lineage_events(stac
     assert f"{DAG}.build_gold" in completed and f"{DAG}.publish" in completed, sorted(completed)[:20]
 
 
-def gold_rows(lake) -> dict[str, list]:
-    out = {}
-    for table in sorted((lake / "gold").iterdir()):
-        rows = pads.dataset(str(table), format="parquet", partitioning="hive").to_table().to_pylist()
-        out[table.name] = sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
-    return out
-
-
-def test_backfill_on_the_scheduler_gives_the_same_gold_as_dates_run_one_by_one(stack, api):
-    days = ["2026-01-06", "2026-01-07"]
-    texts = {"2026-01-06": ["青森のりんごといちご", "佐賀の城"], "2026-01-07": ["北海道の牛乳", "青森のりんご"]}
-    backfilled, one_by_one = stack.lake.parent / "backfill-lake", stack.lake.parent / "one-by-one-lake"
-    for lake in (backfilled, one_by_one):
-        for day in days:
-            write_posts(lake, day, texts[day])
-        # a post of 01-06 that arrived in the 01-07 export: picked up by 01-07's late-arrival window
-        (lake / "landing/sns/late/dt=2026-01-07").mkdir(parents=True)
-        (lake / "landing/sns/late/dt=2026-01-07/export.jsonl").write_text(json.dumps(
-            {"id": "late-1", "created_at": "2026-01-06T23:50:00+09:00", "text": "佐賀のいちご"},
-            ensure_ascii=False) + "\n")
-    conf = json.dumps({"lake": str(backfilled), "sources": ["file"]})
-    created = stack.cli("airflow", "backfill", "create", "--dag-id", DAG, "--from-date", "2026-01-06T00:00:00+09:00",
-                        "--to-date", "2026-01-07T00:00:00+09:00", "--max-active-runs", "1", "--dag-run-conf", conf)
-    assert created.returncode == 0, created.stderr
-    deadline = time.time() + 1200
-    while True:
-        runs = [r for r in api.get(f"/dags/{DAG}/dagRuns", limit=50)["dag_runs"] if r["run_type"] == "backfill"]
-        if len(runs) == 2 and all(r["state"] in ("success", "failed") for r in runs):
-            break
-        assert time.time() < deadline, runs
-        time.sleep(5)
-    assert [r["state"] for r in runs] == ["success", "success"], [api.task_states(DAG, r["dag_run_id"]) for r in runs]
-    miryoku = Path(sys.executable).parent / "miryoku"
-    for day in days:  # the reference: the same steps, one date after the other, in one process per date
-        subprocess.run([str(miryoku), "run", "--date", day, "--lake", str(one_by_one), "--sources", "file"],
-                       env=stack.env, check=True, capture_output=True, timeout=600)
-    assert gold_rows(backfilled) == gold_rows(one_by_one)
-    assert gold_terms(backfilled, "2026-01-06")[("41", "いちご")] == 1  # the late post, counted on its own day
-    assert not [a for a in stack.receiver.bodies("/alerts")
-                if a.get("kind") == "deadline_missed" and a.get("run_id") in {r["dag_run_id"] for r in runs}]
