@@ -160,3 +160,25 @@ def test_finish_writes_the_summary_then_fails_naming_gate_table_partition_and_so
     summary = lake.read_json("_runs/dt=2026-01-03/bad/summary.json")
     assert summary["state"] == "failed" and summary["failed_sources"] == ["flaky"]
     assert summary["steps_not_completed"] == ["publish"]
+
+
+def test_late_dates_are_the_landing_folders_newer_than_their_last_run(tmp_path):
+    import importlib.util
+    import os
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "stack_script", Path(__file__).resolve().parents[2] / "infra" / "stack" / "stack.py")
+    stack_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stack_script)
+    for day, landed, ran in (("2026-01-01", 100, 200), ("2026-01-02", 300, 200), ("2026-01-03", 100, None)):
+        export = tmp_path / f"landing/sns/dash/dt={day}/export.jsonl"
+        export.parent.mkdir(parents=True)
+        export.write_text("{}\n")
+        os.utime(export, (landed, landed))
+        if ran:
+            done = tmp_path / f"_runs/dt={day}/run1/summary.json"
+            done.parent.mkdir(parents=True)
+            done.write_text("{}")
+            os.utime(done, (ran, ran))
+    assert stack_script.late_dates(tmp_path) == ["2026-01-02", "2026-01-03"]
