@@ -56,7 +56,7 @@ default_args = {
         interval=alerts.deadline_after_logical_date(),
         callback=AsyncCallback(alerts.deadline_missed),
         name="nightly_not_finished_by_jst_deadline",
-    ),
+    ) if alerts.deadline_enabled() else None,
 )
 def miryoku_nightly():
     names = t.list_sources(LAKE, "{{ params.sources | tojson }}")

@@ -26,9 +26,20 @@ BAR_WIDTH = 24
 
 
 def load_dag(dag_id: str = "miryoku_nightly"):
+    """The DAG as ``dag.test`` runs it in this process: without the deadline alert (no triggerer here)."""
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+    from miryoku.alerts import DEADLINE_ENV
+
+    saved = os.environ.get(DEADLINE_ENV)
+    os.environ[DEADLINE_ENV] = "off"
+    try:
+        bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+    finally:
+        if saved is None:
+            os.environ.pop(DEADLINE_ENV)
+        else:
+            os.environ[DEADLINE_ENV] = saved
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     return bag.dags[dag_id]
