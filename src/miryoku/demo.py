@@ -59,12 +59,16 @@ def output_to(log_file: Path | None):
     sys.stderr.flush()
     saved_out, saved_err = os.dup(1), os.dup(2)
     terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
-    with open(log_file, "ab") as sink:
+    python_streams = sys.stdout, sys.stderr
+    with open(log_file, "ab") as sink, open(log_file, "a", encoding="utf-8", buffering=1) as text:
         os.dup2(sink.fileno(), 1)
         os.dup2(sink.fileno(), 2)
+        sys.stdout = sys.stderr = text  # Python-level writers that replaced the streams (pytest, IDEs)
         try:
             yield terminal
         finally:
+            sys.stdout.flush()
+            sys.stdout, sys.stderr = python_streams
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved_out, 1)
