@@ -16,8 +16,8 @@ export AIRFLOW__CORE__PARALLELISM := 4
 export GX_ANALYTICS_ENABLED := False
 export MIRYOKU_LAKE ?= $(abspath lake)
 
-.PHONY: help venv check demo run report test test-unit lint bench clean airflow-db jars s3-up s3-down \
-	spark-env cluster-up cluster-down
+.PHONY: help venv check demo run report test test-unit test-stack lint bench clean airflow-db jars s3-up s3-down \
+	spark-env cluster-up cluster-down stack-up stack-down stack-status
 
 help:
 	@echo "make demo   - set up, run the nightly DAG over the sample for 14 dates, print the report"
@@ -28,6 +28,8 @@ help:
 	@echo "make s3-up / s3-down - start / stop the local S3 server (S3Proxy on 127.0.0.1:9000)"
 	@echo "make spark-env - pack the Spark executors' environment into $(SPARK_ENV) (infra/spark/build-env.sh)"
 	@echo "make cluster-up / cluster-down - start / stop a standalone Spark master + 2 workers on 127.0.0.1"
+	@echo "make stack-up / stack-down - start / stop Postgres + Airflow (api-server 127.0.0.1:8080, scheduler,"
+	@echo "                  dag-processor, triggerer); credentials in .stack/credentials.json (infra/README.md)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -51,7 +53,7 @@ airflow-db: venv
 	@test -f $(AIRFLOW_HOME)/airflow.db || $(BIN)/airflow db migrate >/dev/null
 
 demo: check airflow-db
-	$(BIN)/miryoku demo --start 2026-01-01 --days 14 --lake $(MIRYOKU_LAKE)
+	$(BIN)/python -m miryoku.demo --start 2026-01-01 --days 14 --lake $(MIRYOKU_LAKE) $(if $(VERBOSE),--verbose)
 
 run: check
 	$(BIN)/miryoku run --date $(DATE) --lake $(MIRYOKU_LAKE)
@@ -89,11 +91,25 @@ cluster-up: venv
 cluster-down:
 	infra/spark/cluster-down.sh
 
+
+# The real stack: PostgreSQL (Debian packages, data in .stack/postgres) and Airflow 3 with the LocalExecutor.
+stack-up: check
+	$(BIN)/python infra/stack/stack.py up
+
+stack-down: venv
+	$(BIN)/python infra/stack/stack.py down
+
+stack-status: venv
+	$(BIN)/python infra/stack/stack.py status
+
 test: check jars spark-env
 	$(BIN)/python -m pytest tests
 
 test-unit: venv
-	$(BIN)/python -m pytest tests/unit -m "not spark and not integration and not e2e"
+	$(BIN)/python -m pytest tests/unit -m "not spark and not integration and not e2e and not stack"
+
+test-stack: check
+	$(BIN)/python -m pytest tests/stack -m stack
 
 lint: venv
 	$(BIN)/ruff check src jobs dags tests infra benchmarks
@@ -108,4 +124,4 @@ bench: check
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf lake .airflow .airflow-test .pytest_cache build
+	rm -rf lake .airflow .airflow-test .pytest_cache build .stack-test

@@ -13,12 +13,14 @@ Params: `lake` (lake root URI), `sources` (list of source names, default: every 
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from miryoku import alerts
 from miryoku import orchestration as t
 
 JST = "Asia/Tokyo"
@@ -27,8 +29,9 @@ LAKE = "{{ params.lake or '' }}"
 
 default_args = {
     "owner": "miryoku-data",
-    "retries": 1,
-    "retry_delay": timedelta(minutes=2),
+    "on_failure_callback": alerts.task_failed,
+    "retries": max(1, int(os.environ.get("MIRYOKU_TASK_RETRIES", "1"))),
+    "retry_delay": timedelta(seconds=int(os.environ.get("MIRYOKU_RETRY_DELAY_SECONDS", "120"))),
 }
 
 
@@ -42,6 +45,7 @@ default_args = {
     tags=["miryoku", "disaster", "hourly", "sns"],
     doc_md=__doc__,
     params={"lake": None, "sources": None},
+    on_failure_callback=alerts.run_failed,
 )
 def miryoku_disaster_watch():
     names = t.list_post_sources(LAKE, "{{ params.sources | tojson }}")

@@ -16,12 +16,14 @@ default: every enabled source).
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import dag
+from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference, dag
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from miryoku import alerts
 from miryoku import orchestration as t
 
 JST = "Asia/Tokyo"
@@ -30,8 +32,9 @@ LAKE = "{{ params.lake or '' }}"
 
 default_args = {
     "owner": "miryoku-data",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=2),
+    "on_failure_callback": alerts.task_failed,
+    "retries": max(1, int(os.environ.get("MIRYOKU_TASK_RETRIES", "2"))),
+    "retry_delay": timedelta(seconds=int(os.environ.get("MIRYOKU_RETRY_DELAY_SECONDS", "120"))),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
 }
@@ -47,6 +50,13 @@ default_args = {
     tags=["miryoku", "nightly", "sns", "lake"],
     doc_md=__doc__,
     params={"lake": None, "sources": None},
+    on_failure_callback=alerts.run_failed,
+    deadline=DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+        interval=alerts.deadline_after_logical_date(),
+        callback=AsyncCallback(alerts.deadline_missed),
+        name="nightly_not_finished_by_jst_deadline",
+    ) if alerts.deadline_enabled() else None,
 )
 def miryoku_nightly():
     names = t.list_sources(LAKE, "{{ params.sources | tojson }}")

@@ -36,17 +36,37 @@ def ingest(source: str, dt: str, lake: str, run_id=None) -> dict:
 def gate_bronze(dt: str, lake: str, run_id=None) -> dict:
     """Runs when some sources failed too: the others' data still flows (their failure fails the run)."""
     from miryoku.pipeline import gate_bronze
+    from miryoku.quality.gate import GateFailed
 
-    return gate_bronze(dt, run_id, lake or None)
+    try:
+        return gate_bronze(dt, run_id, lake or None)
+    except GateFailed as exc:
+        header = _gate_failure_header("gate_bronze", dt, run_id, lake or None)
+        raise GateFailed(f"{header}\n{exc}" if header else str(exc)) from exc
+
+
+def _gate_failure_header(step: str, dt: str, run_id: str, lake: str | None) -> str:
+    """'gate_gold: gold.term_daily_v1 dt=… (sources …)' from the step record the gate just wrote."""
+    from miryoku.lake.runlog import run_dir
+    from miryoku.pipeline import _lake, failed_gates
+
+    store = _lake(lake)
+    steps = {r["step"]: r for r in (store.read_json(p) for p in store.files(f"{run_dir(dt, run_id)}/steps", ".json"))}
+    return "\n".join(line for line in failed_gates({"dt": dt, "steps": steps}) if line.startswith(step))
 
 
 def _step(name: str):
-    """A task calling ``miryoku.pipeline.<name>(dt, run_id, lake)``."""
+    """A task calling ``miryoku.pipeline.<name>(dt, run_id, lake)``; a failed gate's error names what failed."""
 
     def run(dt: str, lake: str, run_id=None) -> dict:
         from miryoku import pipeline
+        from miryoku.quality.gate import GateFailed
 
-        return getattr(pipeline, name)(dt, run_id, lake or None)
+        try:
+            return getattr(pipeline, name)(dt, run_id, lake or None)
+        except GateFailed as exc:
+            header = _gate_failure_header(name, dt, run_id, lake or None)
+            raise GateFailed(f"{header}\n{exc}" if header else str(exc)) from exc
 
     run.__name__ = run.__qualname__ = name
     run.__doc__ = f"miryoku.pipeline.{name} for the run's date."
@@ -66,7 +86,10 @@ publish_disaster = _step("publish_disaster")
 
 @task(trigger_rule="all_done")
 def finish(dt: str, lake: str, sources: list[str], run_id=None) -> dict:
-    """Writes the run summary, and fails the run when a source's ingest failed."""
+    """The leaf: writes the run summary whatever happened, then fails if any source, gate, build or publish did.
+
+    Airflow derives a run's state from its leaf tasks, so this task failing is what fails the DAG run.
+    """
     from miryoku.pipeline import finish
 
     return finish(dt, run_id, sources, lake or None)

@@ -299,15 +299,54 @@ def publish(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     return published
 
 
+NIGHTLY_STEPS = ("gate_bronze", "conform_stats", "build_silver", "gate_silver", "build_gold", "gate_gold", "publish")
+
+
+def failed_gates(summary: dict) -> list[str]:
+    """Each failed gate as 'gate_gold: gold.term_daily_v1 dt=2026-01-02 (sources file, sample)'.
+
+    Bronze is gated per source, so its lines name that source; silver and gold mix the run's sources.
+    """
+    layers = {"gate_bronze": "bronze", "gate_silver": "silver", "gate_gold": "gold", "gate_disaster": "gold",
+              "conform_stats": "silver"}
+    ingested = sorted(s.removeprefix("ingest_") for s in summary["steps"] if s.startswith("ingest_"))
+    out = []
+    for step, record in summary["steps"].items():
+        if step not in layers or record.get("success") is not False:
+            continue
+        bad = []
+        for key, result in (record.get("tables") or {}).items():
+            if result.get("success", result.get("gate")) is not False:
+                continue
+            table, _, part = key.partition("/")
+            if step == "gate_bronze":
+                bad.append(f"bronze.{table} dt={summary['dt']} source={part}")
+            else:
+                bad.append(f"{layers[step]}.{table} {part or 'dt=' + summary['dt']} (sources {', '.join(ingested)})")
+        out.append(f"{step}: {'; '.join(bad) or 'see its task log'}")
+    return out
+
+
 def finish(dt: str, run_id: str, sources: list[str], lake_root: str | None = None) -> dict:
-    """Write the run summary; fail if a source of the run left no record (its task failed)."""
+    """Write the run summary, then fail the run if any source, gate, build or publish did not succeed.
+
+    It runs whatever happened upstream (``all_done``), so the summary is always written; raising here
+    is what makes the DAG run's state tell the truth, since Airflow takes a run's state from its leaves.
+    """
     lake = _lake(lake_root)
     summary = summarize(lake, dt, run_id)
     missing = [s for s in sources if f"ingest_{s}" not in summary["steps"]]
+    gates = failed_gates(summary)
+    not_done = [s for s in NIGHTLY_STEPS if s not in summary["steps"]]
     summary["failed_sources"] = missing
+    summary["failed_gates"] = gates
+    summary["steps_not_completed"] = not_done
+    summary["state"] = "failed" if (missing or gates or not_done) else "success"
     lake.write_json(f"_runs/dt={dt}/{_key(run_id)}/summary.json", summary)
-    if missing:
-        raise RuntimeError(f"sources failed for {dt}: {', '.join(missing)} (see their task logs)")
+    if summary["state"] == "failed":
+        problems = ([f"sources failed: {', '.join(missing)}"] if missing else []) + gates + (
+            [f"steps not completed: {', '.join(not_done)}"] if not_done else [])
+        raise RuntimeError(f"run {run_id} for {dt} failed — " + "; ".join(problems) + " (see the task logs)")
     return summary
 
 

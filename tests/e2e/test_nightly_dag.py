@@ -147,3 +147,21 @@ def test_gate_results_are_kept_under_quality(nightly):
     assert suites >= {"bronze.sns_posts_v1", "silver.posts_v1", "silver.post_terms_v1", "gold.term_daily_v1",
                       "gold.category_daily_v1", "gold.cooccurrence_monthly_v1"}
     assert all(lake.read_json(p)["success"] for p in lake.files("_quality", ".json"))
+
+
+def test_demo_output_is_one_line_per_run_and_the_airflow_log_goes_to_a_file(nightly, tmp_path, capfd):
+    from miryoku.demo import nightly_runs, output_to, run_logged
+
+    lake, _ = nightly
+    log_file = tmp_path / "demo.log"
+    with output_to(log_file) as terminal:
+        states = run_logged(nightly_runs(["2026-01-03"], lake.root, ["file"]), terminal, 1, 1)
+    # loggers configured before the redirect may still hold pytest's capture stream, so the captured
+    # output is checked for the progress line; the demo's own terminal gets only that line
+    progress = [line for line in capfd.readouterr().out.splitlines() if line.startswith("[")]
+    assert states == ["success"]
+    assert len(progress) == 1, progress
+    assert progress[0].startswith("[" + "#" * 24 + "]  1/1 miryoku_nightly 2026-01-03")
+    assert " success " in progress[0] and "tasks: 10 success" in progress[0]
+    logged = log_file.read_text(errors="replace")
+    assert "build_gold" in logged and len(logged.splitlines()) > 50
