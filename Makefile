@@ -15,6 +15,9 @@ export AIRFLOW__API__HOST := 127.0.0.1
 export AIRFLOW__CORE__PARALLELISM := 4
 export GX_ANALYTICS_ENABLED := False
 export MIRYOKU_LAKE ?= $(abspath lake)
+# The embedded default Spark connection: spark-submit (from the venv) with a local master.
+export AIRFLOW_CONN_SPARK_DEFAULT ?= {"conn_type": "spark", "host": "local[*]"}
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: help venv check demo run report test test-unit test-stack lint bench clean airflow-db jars s3-up s3-down \
 	spark-env cluster-up cluster-down stack-up stack-down stack-status

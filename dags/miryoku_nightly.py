@@ -69,9 +69,10 @@ def miryoku_nightly():
     gold_ok = t.gate_gold(DT, LAKE)
     published = t.publish(DT, LAKE)
     done = t.finish(DT, LAKE, names)
+    report = t.write_report(DT, LAKE)
     ingested >> bronze >> [silver, stats]
     silver >> silver_ok
-    [silver_ok, stats] >> gold >> gold_ok >> published >> done
+    [silver_ok, stats] >> gold >> gold_ok >> published >> [done, report]
 
 
 miryoku_nightly()

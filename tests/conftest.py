@@ -23,6 +23,9 @@ os.environ["MIRYOKU_ENV"] = "local"
 os.environ.setdefault("MIRYOKU_SPARK_MASTER", "local[2]")
 os.environ["MIRYOKU_SHUFFLE_PARTITIONS"] = "2"
 os.environ["PYSPARK_PYTHON"] = sys.executable
+# DAG runs submit their Spark steps with spark-submit (the venv's) through the embedded Spark connection.
+os.environ.setdefault("AIRFLOW_CONN_SPARK_DEFAULT", '{"conn_type": "spark", "host": "local[2]"}')
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 os.environ.pop("MIRYOKU_LAKE", None)
 
 

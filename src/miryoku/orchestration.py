@@ -73,15 +73,41 @@ def _step(name: str):
     return task(task_id=name)(run)
 
 
+def _spark_step(name: str):
+    """A Spark step submitted with the Airflow Spark provider's ``SparkSubmitOperator``: master, deploy
+    mode and queue come from the Spark connection (``MIRYOKU_SPARK_CONN_ID``, default ``spark_default``),
+    the archive and Spark settings from ``miryoku.spark_submit``; the same task id as the in-process step."""
+
+    def submit(dt: str, lake: str):
+        from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+        from miryoku.spark_submit import submit_kwargs
+
+        return SparkSubmitOperator(**submit_kwargs(name, dt=dt, lake=lake))
+
+    submit.__name__ = submit.__qualname__ = name
+    return submit
+
+
 conform_stats = _step("conform_stats")
-build_silver = _step("build_silver")
+build_silver = _spark_step("build_silver")
 gate_silver = _step("gate_silver")
-build_gold = _step("build_gold")
+build_gold = _spark_step("build_gold")
 gate_gold = _step("gate_gold")
 publish = _step("publish")
-build_disaster = _step("build_disaster")
+build_disaster = _spark_step("build_disaster")
 gate_disaster = _step("gate_disaster")
 publish_disaster = _step("publish_disaster")
+
+
+@task
+def write_report(dt: str, lake: str, days: int = 14) -> str:
+    """The period's offline HTML report (the last ``days`` days up to the run's date) into the lake, once
+    the run's tables are published; a second leaf, so a report that cannot be written fails the run."""
+    from jobs.common import shift
+    from miryoku.report import write_html_report
+
+    return write_html_report(lake or None, shift(dt, -(days - 1)), dt)
 
 
 @task(trigger_rule="all_done")
