@@ -78,7 +78,7 @@ def run(spark: SparkSession, args) -> dict:
     import time
 
     from miryoku.lake import Lake
-    from miryoku.lake.plan import read_plan
+    from miryoku.lake.plan import read_plan, write_plan
 
     lake = Lake.from_settings(args.lake)
     plan = read_plan(lake, args.run_id)
@@ -101,9 +101,32 @@ def run(spark: SparkSession, args) -> dict:
     _stage(cooccurrence_monthly(month("partial_cooccurrence_pairs"), month("partial_anchor_posts"),
                                 month("partial_term_posts"), month("pref_daily")),
            lake, args.run_id, "cooccurrence_monthly", "month")
-    buzz = shipment_buzz_monthly(_shipments(spark, lake, months), month("partial_item_posts"))
-    _stage(buzz.where(F.col("month").isin(months)), lake, args.run_id, "shipment_buzz_monthly", "month")
-    return {"days": days, "months": months, "seconds_gold": round(time.perf_counter() - t0, 3)}
+    # shipments × posts for every month either side has: the run's months, and every month of the
+    # shipments snapshot this run published (a new statistics release changes months without posts)
+    buzz_months = sorted(set(months) | _shipment_months_published_by(lake, args.run_id, args.date))
+    buzz_days = sorted({d for m in buzz_months for d in month_days(m)})
+    buzz = shipment_buzz_monthly(_shipments(spark, lake, buzz_months),
+                                 read_partial(spark, lake, args.run_id, "partial_item_posts", buzz_days, own))
+    _stage(buzz.where(F.col("month").isin(buzz_months)), lake, args.run_id, "shipment_buzz_monthly", "month")
+    write_plan(lake, args.run_id, {**plan, "buzz_months": buzz_months})
+    return {"days": days, "months": months, "buzz_months": buzz_months,
+            "seconds_gold": round(time.perf_counter() - t0, 3)}
+
+
+def _shipment_months_published_by(lake, run_id: str, day: str) -> set[str]:
+    """Months of the silver shipments snapshot of ``day`` when this run published it, else none."""
+    import pyarrow.parquet as pq
+
+    from miryoku.lake.publish import _read_manifest, manifest_path
+
+    manifest = _read_manifest(lake, manifest_path("silver", "shipments", day))
+    if not manifest or manifest.get("run_id") != run_id:
+        return set()
+    months: set[str] = set()
+    for rel in manifest.get("files", []):
+        with lake.fs.open_input_file(lake.path(rel)) as fh:
+            months |= {m for m in pq.read_table(fh, columns=["month"]).column("month").to_pylist() if m}
+    return months
 
 
 SHIPMENTS_SCHEMA = "item string, pref_code string, month string, quantity double, unit string"

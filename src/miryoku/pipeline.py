@@ -165,8 +165,12 @@ def build_gold(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     return stats
 
 
-def _parts(plan: dict, key: str) -> list[str]:
-    return plan["months"] if key == "month" else plan["days"]
+def _parts(plan: dict, key: str, table: str = "") -> list[str]:
+    """The partitions of ``table`` the run built: its days, its months, and for shipment_buzz also every
+    month of the shipments the run published (``build_gold`` adds them to the plan)."""
+    if key != "month":
+        return plan["days"]
+    return plan.get("buzz_months", plan["months"]) if table == "shipment_buzz_monthly" else plan["months"]
 
 
 def _published_rows(lake: Lake, layer: str, table: str, part: str, key: str) -> int:
@@ -218,7 +222,7 @@ def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str,
     results, failures = {}, []
     for table, key in tables:
         staged = staging_table(run_id, layer, table)
-        wanted = parts or _parts(plan, key)
+        wanted = parts or _parts(plan, key, table)
         files = lake.files(staged, ".parquet")
         if files:
             data = spark.read.option("basePath", lake.spark_uri(staged)).parquet(
@@ -288,7 +292,7 @@ def publish(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     for layer, table in DAILY_TABLES + MONTHLY_TABLES:
         key = "month" if (layer, table) in MONTHLY_TABLES else "dt"
         published[f"{layer}.{table_name(table)}"] = publish_partitions(
-            lake, run_id, run_id, layer, table, _parts(plan, key), key)
+            lake, run_id, run_id, layer, table, _parts(plan, key, table), key)
     for bronze_dt, source in plan.get("origin_refs", []):
         origin = enriched.Origin(bronze_dt, source)
         mark = enriched.load_watermark(lake, origin)
