@@ -10,7 +10,7 @@ since a term ``https`` in every other post is not what the analyst asked about.
 One process, standard library plus mecab-python3 and unidic-lite; it depends on nothing else of
 this repository so it can be copied and run on its own:
 
-    python benchmarks/baseline_script.py lake/landing/sns/file/dt=2026-03-02 --output counts.tsv
+    python benchmarks/baseline_script.py lake/landing/sns/dashboard/dt=2026-03-02 --output counts.tsv
 
 The output is TSV ``dt, term, posts``, sorted by dt, then posts descending, then term.
 """

@@ -33,6 +33,7 @@ DUPLICATE_SHARE = 0.03   # split evenly: same record re-exported, same author + 
 LATE_SHARE = 0.004       # created the day before, exported with this day's files
 MISSING_LANG_SHARE = 0.15
 POSTS_PER_FILE = 42_000
+LANDING_SOURCE = "dashboard"  # a landing folder of the `file` source (not named after a configured source)
 HOUR_WEIGHTS = [3, 2, 1, 1, 1, 2, 4, 6, 7, 6, 6, 8, 10, 8, 6, 6, 7, 8, 9, 10, 11, 11, 9, 6]
 
 SIGHTS = ["城", "城跡", "美術館", "博物館", "駅前", "温泉街", "港", "朝市", "神社", "お寺", "商店街", "展望台",
@@ -202,7 +203,7 @@ def files_per_day(n_posts: int) -> int:
     return max(4, min(24, -(-n_posts // POSTS_PER_FILE)))
 
 
-def write_day(lake: Path, day: str, n_posts: int, source: str = "file") -> list[Path]:
+def write_day(lake: Path, day: str, n_posts: int, source: str = LANDING_SOURCE) -> list[Path]:
     """Write the day's posts to ``<lake>/landing/sns/<source>/dt=<day>/part-NNN.jsonl``; return the files."""
     folder = Path(lake) / "landing" / "sns" / source / f"dt={day}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write a deterministic benchmark corpus as file-drop JSONL")
     parser.add_argument("--date", required=True)
     parser.add_argument("--posts", type=int, required=True)
-    parser.add_argument("--lake", required=True, help="lake root; files go under landing/sns/file/dt=D/")
+    parser.add_argument("--lake", required=True, help="lake root; files go under landing/sns/dashboard/dt=D/")
     args = parser.parse_args(argv)
     for path in write_day(Path(args.lake), args.date, args.posts):
         print(path)

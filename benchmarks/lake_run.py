@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.corpus import LANDING_SOURCE
 from benchmarks.proctree import TreeStats, run_sampled
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,8 +101,8 @@ def run_lake(day: str, lake: Path, log_dir: Path) -> LakeRun:
 
 def link_landing(corpus_lake: Path, lake: Path, day: str) -> None:
     """Put a generated day's JSONL files into ``lake``'s landing folder (hard links: no copy, same bytes)."""
-    src = corpus_lake / "landing" / "sns" / "file" / f"dt={day}"
-    dst = lake / "landing" / "sns" / "file" / f"dt={day}"
+    src = corpus_lake / "landing" / "sns" / LANDING_SOURCE / f"dt={day}"
+    dst = lake / "landing" / "sns" / LANDING_SOURCE / f"dt={day}"
     dst.mkdir(parents=True, exist_ok=True)
     for path in sorted(src.glob("*.jsonl")):
         target = dst / path.name

@@ -29,7 +29,7 @@ measured side by side vary less.
 ## Method
 
 - **Corpus** (`benchmarks/corpus.py`): deterministic (same date and size → the same bytes) posts for
-  one JST date, written as the file drop's JSONL (`<lake>/landing/sns/file/dt=D/part-NNN.jsonl`,
+  one JST date, written as the file drop's JSONL (`<lake>/landing/sns/dashboard/dt=D/part-NNN.jsonl`,
   4–24 files a day): places drawn from the package's whole gazetteer with a long-tailed popularity,
   products and aliases from `products.csv`, one to four clauses from many templates (median ≈ 64
   characters), ≈ 8 % English, ≈ 3 % duplicates (a record exported twice, an author repeating a text,

@@ -33,7 +33,7 @@ def test_file_drop_layout_and_every_line_accepted_by_the_ingest_parser(tmp_path)
 
     files = corpus.write_day(tmp_path, DAY, 1200)
     assert len(files) >= 4
-    assert all(p.parent == tmp_path / "landing" / "sns" / "file" / f"dt={DAY}" for p in files)
+    assert all(p.parent == tmp_path / "landing" / "sns" / "dashboard" / f"dt={DAY}" for p in files)
     assert all(re.fullmatch(r"part-\d{3}\.jsonl", p.name) for p in files)
     lines = [line for p in files for line in p.read_bytes().splitlines()]
     assert len(lines) == 1200
