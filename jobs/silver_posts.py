@@ -41,20 +41,33 @@ POSTS_V1 = ["post_id", "source", "posted_at", "dt", "lang", "text_norm", "pref_c
             "products", "is_duplicate_of", "disaster_situations", "disaster_emotions"]
 
 
+def _terms_array(per_post: list[list[tuple]]) -> pa.Array:
+    """Each post's (term, lemma, pos, n) tuples as one Arrow list<struct> column, built from flat
+    columns — converting millions of small dicts one by one would cost as much as tokenizing."""
+    offsets, count = [0], 0
+    for found in per_post:
+        count += len(found)
+        offsets.append(count)
+    flat = [t for found in per_post for t in found]
+    fields = list(zip(*flat, strict=True)) if flat else [(), (), (), ()]
+    struct = pa.StructArray.from_arrays(
+        [pa.array(fields[0], pa.string()), pa.array(fields[1], pa.string()), pa.array(fields[2], pa.string()),
+         pa.array(fields[3], pa.int32())], fields=list(TERMS_TYPE.value_type))
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), struct)
+
+
 def _text_columns(texts: list, langs: list) -> dict[str, pa.Array]:
     """Everything silver derives from a post's text, in one pass per post (the tagger runs once)."""
     from miryoku.text.enrich import enrich_batch
 
     out = enrich_batch(texts, langs)
-    terms = [[{"term": t, "lemma": lemma, "pos": pos, "n": n} for t, lemma, pos, n in found]
-             for found in out["terms"]]
     return {
         "lang": pa.array(out["lang"], pa.string()),
         "text_norm": pa.array(out["text_norm"], pa.string()),
         "pref_codes": pa.array(out["pref_codes"], STRINGS),
         "muni_codes": pa.array(out["muni_codes"], STRINGS),
         "is_repost": pa.array(out["is_repost"], pa.bool_()),
-        "terms": pa.array(terms, TERMS_TYPE),
+        "terms": _terms_array(out["terms"]),
         "categories": pa.array(out["categories"], STRINGS),
         "products": pa.array(out["products"], STRINGS),
         "disaster_situations": pa.array(out["disaster_situations"], STRINGS),
@@ -278,11 +291,12 @@ def run(spark: SparkSession, args) -> dict:
         stats["posts"] = sum(p for p, _ in per_day.values())
         stats["duplicates"] = sum(d for _, d in per_day.values())
         stats["posts_per_day"] = {d: p for d, (p, _) in sorted(per_day.items())}
-        outputs["silver/posts"] = _spread(to_posts_v1(day_rows), per_day, 400_000)
-        outputs["silver/post_terms"] = _spread(post_terms(day_rows), per_day, 200_000)
+        # written from the persisted day's partitions: a few files per day, no further shuffle
+        outputs["silver/posts"] = to_posts_v1(day_rows)
+        outputs["silver/post_terms"] = post_terms(day_rows)
         names, anchors, items = gold_daily_dictionaries(spark)
         for table, frame in gold_daily.daily_tables(day_rows, names, anchors, items).items():
-            outputs[f"gold/{table}"] = frame
+            outputs[f"gold/{table}"] = frame.persist() if table == "term_daily" else frame  # read twice
     for key, frame in outputs.items():
         layer, table = key.split("/")
         staged = staging_table(args.run_id, layer, table)
@@ -296,16 +310,6 @@ def run(spark: SparkSession, args) -> dict:
     spark.catalog.clearCache()
     stats.update(enrich_seconds=round(t1 - t0, 3), build_seconds=round(time.perf_counter() - t1, 3))
     return stats
-
-
-def _spread(frame: DataFrame, per_day: dict, rows_per_file: int) -> DataFrame:
-    """A handful of reasonably sized files per day: ``ceil(posts / rows_per_file)`` writers for each day."""
-    buckets = {d: max(1, -(-p // rows_per_file)) for d, (p, _) in per_day.items()}
-    if max(buckets.values(), default=1) == 1:
-        return frame.repartition("dt")
-    n = F.create_map(*[x for d, b in buckets.items() for x in (F.lit(d), F.lit(b))])
-    bucket = F.pmod(F.hash("post_id"), F.coalesce(n[F.col("dt")], F.lit(1)))
-    return frame.repartition("dt", bucket)
 
 
 def _file_rows(lake, rel: str) -> int:
