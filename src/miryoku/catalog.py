@@ -31,6 +31,7 @@ import os
 from pathlib import Path
 
 from miryoku.config import PROJECT_ROOT
+from miryoku.contracts import is_internal
 from miryoku.lake import Lake
 from miryoku.lake.publish import published_table_files
 
@@ -47,6 +48,8 @@ def published_tables(lake: Lake, include_bronze: bool = True) -> list[tuple[str,
     out = []
     for layer in LAYERS if include_bronze else LAYERS[1:]:
         for table in lake.listdir(layer):
+            if is_internal(table):
+                continue
             has_files = lake.files(f"{layer}/{table}", ".parquet") if lake.is_local else \
                 published_table_files(lake, layer, table)
             if has_files:

@@ -54,3 +54,12 @@ def contract(table: str) -> Contract:
         if c.table == table:
             return c
     raise KeyError(table)
+
+
+# Tables the pipeline keeps for itself (the enriched-posts store, gold daily partials): not analyst
+# tables, so the catalog, DDL and BI tools leave them out; their columns may change with the code.
+INTERNAL_PREFIXES = ("posts_enriched_", "partial_")
+
+
+def is_internal(table: str) -> bool:
+    return table.startswith(INTERNAL_PREFIXES)
