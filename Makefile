@@ -55,7 +55,7 @@ airflow-db: venv
 	@mkdir -p $(AIRFLOW_HOME)
 	@test -f $(AIRFLOW_HOME)/airflow.db || $(BIN)/airflow db migrate >/dev/null
 
-demo: check airflow-db
+demo: check airflow-db spark-env
 	$(BIN)/python -m miryoku.demo --start 2026-01-01 --days 14 --lake $(MIRYOKU_LAKE) $(if $(VERBOSE),--verbose)
 
 run: check

@@ -52,8 +52,23 @@ def submit_conf(cfg: Settings) -> dict[str, str]:
 
 
 def check_env_archive(context=None) -> None:
-    """The operator's ``pre_execute``: the archive must exist before ``spark-submit`` is called."""
+    """The operator's ``pre_execute``: the archive must exist before ``spark-submit`` is called.
+
+    The master is known only now, from the Spark connection: a ``local`` master runs the executors in
+    this worker's own Python, so the archive and its relative interpreter path are dropped.
+    """
+    task = (context or {}).get("task")
+    if task is not None and _connection_master(task).startswith("local"):
+        task.conf = {k: v for k, v in (task.conf or {}).items() if k != "spark.pyspark.python"}
+        task._archives = None
+        return
     env_archive_uri(settings(), check=True)
+
+
+def _connection_master(task) -> str:
+    from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
+
+    return str(SparkSubmitHook(conn_id=task._conn_id)._connection.get("master") or "")
 
 
 def submit_kwargs(step: str, *, dt: str = "{{ ds }}", run_id: str = "{{ run_id }}",
