@@ -108,7 +108,7 @@ def test_gold_counts_match_an_independent_count(nightly):
 def test_english_posts_are_tokenized_as_english_and_placed(nightly):
     lake, _ = nightly
     rows = {(pref, term, lemma) for dt, pref, term, lemma, _, posts, _ in gold(lake) if dt == "2026-01-02"}
-    assert ("02", "apples", "apple") in rows and ("02", "aomori", "aomori") in rows
+    assert ("02", "apples", "林檎") in rows and ("02", "aomori", "aomori") in rows
     assert not {term for _, term, _ in rows} & {"the", "Aomori", "Apples"}  # stopwords out, lower-cased
 
 
@@ -138,7 +138,7 @@ def test_bad_lines_are_quarantined_and_counted_in_the_run_summary(nightly):
     summaries = [lake.read_json(p) for p in lake.files("_runs/dt=2026-01-02", "summary.json")]
     assert summaries and all(s["rows_quarantined"] == 2 for s in summaries)
     ingest = summaries[0]["steps"]["ingest_file"]
-    assert (ingest["rows_in"], ingest["rows_out"], ingest["rows_quarantined"]) == (10, 8, 2)
+    assert (ingest["rows_in"], ingest["rows_out"], ingest["rows_quarantined"]) == (11, 9, 2)
 
 
 def test_gate_results_are_kept_under_quality(nightly):
@@ -162,6 +162,6 @@ def test_demo_output_is_one_line_per_run_and_the_airflow_log_goes_to_a_file(nigh
     assert states == ["success"]
     assert len(progress) == 1, progress
     assert progress[0].startswith("[" + "#" * 24 + "]  1/1 miryoku_nightly 2026-01-03")
-    assert " success " in progress[0] and "tasks: 10 success" in progress[0]
+    assert " success " in progress[0] and "tasks: 11 success" in progress[0]
     logged = log_file.read_text(errors="replace")
     assert "build_gold" in logged and len(logged.splitlines()) > 50
