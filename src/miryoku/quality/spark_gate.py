@@ -181,6 +181,32 @@ def _empty_result(e: Expectation) -> dict:
     return _table_result(e, [], 0)
 
 
+def _gx_shaped(suite_name: str, success: bool, checks: list[dict], failures: list[dict],
+               expectations: list[Expectation]) -> dict:
+    """The result in the shape of GX's ``ExpectationSuiteValidationResult.to_json_dict()``, so GX's own
+    renderers draw Data Docs pages from it like from any other validation result."""
+    import datetime as dt
+
+    examples = {f["expectation"] + repr(f["kwargs"]): f["examples"] for f in failures}
+    results = []
+    for e, r in zip(expectations, checks, strict=True):
+        result = {k: r[k] for k in ("element_count", "unexpected_count", "unexpected_percent", "observed_value")
+                  if r.get(k) is not None}
+        if r.get("unexpected_count") is not None:
+            result["partial_unexpected_list"] = examples.get(e.type + repr(e.kwargs), [])
+        results.append({"success": bool(r["success"]), "result": result, "meta": {},
+                        "expectation_config": {"type": e.type, "kwargs": e.kwargs, "meta": {}},
+                        "exception_info": {"raised_exception": False, "exception_message": None,
+                                           "exception_traceback": None}})
+    passed = sum(1 for r in results if r["success"])
+    return {"success": success, "suite_name": suite_name, "results": results,
+            "statistics": {"evaluated_expectations": len(results), "successful_expectations": passed,
+                           "unsuccessful_expectations": len(results) - passed,
+                           "success_percent": 100.0 * passed / len(results) if results else 100.0},
+            "meta": {"engine": "spark (miryoku.quality.spark_gate)",
+                     "batch_markers": {"ge_load_time": dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")}}}
+
+
 def validate_partitions(lake: Lake, suite_name: str, df: DataFrame, part_col: str, parts: list[str],
                         run_id: str, source: str | None = None) -> list[GateResult]:
     """Validate every partition of ``parts`` in ``df`` (a partition without rows is validated as empty)
@@ -205,7 +231,7 @@ def validate_partitions(lake: Lake, suite_name: str, df: DataFrame, part_col: st
         path = f"_quality/{safe_key(suite_name)}/dt={part}/{safe_key(run_id)}.json"
         lake.write_json(path, {"suite": suite_name, "dt": part, "run_id": run_id, "rows": rows, "source": source,
                                "engine": "spark", "success": success, "failures": failures,
-                               "result": {"success": success, "results": checks}})
+                               "result": _gx_shaped(suite_name, success, checks, failures, expectations)})
         outcome = GateResult(label, success, rows, failures, path)
         (log.info if success else log.error)(outcome.describe())
         outcomes.append(outcome)
