@@ -96,7 +96,7 @@ def test_spark_submit_operator_runs_the_spark_steps_on_the_cluster(standalone_cl
     done = subprocess.run([str(BIN / "python"), str(tmp_path / "steps.py")], capture_output=True, text=True,
                           timeout=1800, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == "steps done"
+    assert "steps done" in done.stdout.splitlines()  # py4j may log its shutdown after it
     assert gold_rows(lake) == local_gold
     summary = json.loads((lake / "_runs" / f"dt={DATE}" / "t1" / "summary.json").read_text())
     assert {"build_silver", "build_gold"} <= set(summary["steps"])

@@ -11,7 +11,6 @@ import json
 import time
 import uuid
 
-import duckdb
 import pytest
 from lake_cli import AUTHOR_KEY, base_env, blobs_containing, miryoku, s3_env, s3_files, set_s3_env
 from s3_server import S3Server, spark_jars
@@ -120,7 +119,9 @@ def test_lake_moves_folders_and_files_on_s3(s3, monkeypatch):
 
 # --- the nightly run, S3 vs a local folder --------------------------------------------------------------
 def gold_rows(catalog: str, table: str) -> tuple[list[str], list[tuple]]:
-    with duckdb.connect(catalog, read_only=True) as con:
+    from miryoku.catalog import open_catalog
+
+    with open_catalog(catalog) as con:
         columns = sorted(r[0] for r in con.execute(f"describe {table}").fetchall())
         rows = con.execute(f"select {', '.join(columns)} from {table}").fetchall()
     return columns, sorted(rows, key=repr)

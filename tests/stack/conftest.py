@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def stack():
     receiver, throttled = serve(Receiver()), serve(Throttled())
     shutil.rmtree(STACK_DIR, ignore_errors=True)
     STACK_DIR.mkdir()
-    shutil.copytree(ROOT / "expectations", STACK_DIR / "expectations")
+    shutil.copytree(str(resources.files("miryoku.expectations")), STACK_DIR / "expectations")
     (STACK_DIR / "sources.toml").write_text(SOURCES_TOML.format(port=throttled.server_port))
     env = {
         **os.environ,
