@@ -113,7 +113,7 @@ def test_a_killed_spark_job_leaves_the_last_published_version_served(s3, tmp_pat
     assert len(keys) == len(set(keys)) and max(terms.column("posts").to_pylist()) > 1
     for (layer, table, value), (_, files) in after.items():
         key = "month" if table.endswith("monthly") else "dt"
-        assert len(files) <= 1  # repartition(key): one file per partition
+        assert len(files) <= 4  # a handful of files per partition, never one per Spark task
         assert lake.files(f"{lake.table_dir(layer, table)}/{key}={value}") == files
     assert lake.files("_staging") == []
 
