@@ -5,8 +5,9 @@ The same sources and pipeline as the nightly run, with the leaflet's disaster wo
 (状況を示す: 雨, 雷, 雪, 竜巻, 土砂崩れ, 浸水, 通行止, 停電; 感情を示す: 大丈夫, やば, すご) instead of
 the tourism taxonomy — "普段使いしていることが、緊急時の円滑な活用に役立ちます". Every hour it re-reads
 today's (JST) posts from every enabled source, and rebuilds gold `disaster_hourly_v1` for today:
-posts per hour × prefecture × municipality × situation, gated before it is published. It writes no
-silver table, so it never races the nightly run for the curated layers.
+posts per hour × prefecture × municipality × situation, gated before it is published. It gates the
+bronze it fetched but reads it from its own staging and publishes neither bronze nor silver, so it
+never races the nightly run (which starts at the same 00:00 JST for the same date) for a partition.
 
 Params: `lake` (lake root URI), `sources` (list of source names, default: every enabled source).
 """
@@ -50,7 +51,7 @@ default_args = {
 def miryoku_disaster_watch():
     names = t.list_post_sources(LAKE, "{{ params.sources | tojson }}")
     ingested = t.ingest.partial(dt=DT, lake=LAKE).expand(source=names)
-    ingested >> t.gate_bronze(DT, LAKE) >> t.build_disaster(DT, LAKE) >> t.gate_disaster(DT, LAKE) \
+    ingested >> t.gate_bronze(DT, LAKE, publish=False) >> t.build_disaster(DT, LAKE) >> t.gate_disaster(DT, LAKE) \
         >> t.publish_disaster(DT, LAKE)
 
 

@@ -1,9 +1,9 @@
 """bronze ``sns_posts_v1`` of one JST day → gold ``disaster_hourly_v1`` for that day (hourly DAG).
 
 Reuses the silver transforms (JST dates, the one-pass enrichment, re-fetch and duplicate handling)
-on the day's bronze without publishing silver, then aggregates with ``gold_disaster_hourly``. The
-hourly run must see the last hour's posts, so it tokenizes the day's bronze itself instead of waiting
-for the nightly enriched store.
+on the bronze the run itself fetched and gated (its staging; the watch publishes no bronze and no
+silver), then aggregates with ``gold_disaster_hourly``. The hourly run must see the last hour's posts,
+so it tokenizes that bronze itself instead of waiting for the nightly enriched store.
 """
 
 from __future__ import annotations
@@ -18,15 +18,27 @@ from jobs.gold_disaster_hourly import disaster_hourly
 from jobs.silver_posts import BRONZE_COLUMNS, assign_jst_date, build_day, enrich
 
 
+def staged_bronze(lake, run_id: str, day: str) -> list[tuple[str, list[str]]]:
+    """(source folder, Parquet files) of the bronze this run fetched and gated for ``day``: the watch
+    reads only its own staging, never the published bronze the nightly run swaps."""
+    from miryoku.lake.publish import staging_table
+
+    base = f"{staging_table(run_id, 'bronze', 'sns_posts')}/dt={day}"
+    out = []
+    for source in lake.listdir(base):
+        if files := lake.files(f"{base}/{source}", ".parquet"):
+            out.append((source, files))
+    return out
+
+
 def run(spark: SparkSession, args) -> dict:
     from miryoku.lake import Lake
-    from miryoku.lake.enriched import bronze_files, bronze_origins
     from miryoku.lake.publish import staging_table
 
     lake = Lake.from_settings(args.lake)
     frames = [spark.read.parquet(*[lake.spark_uri(f) for f in files]).select(*BRONZE_COLUMNS)
-              .withColumn("bronze_dt", F.lit(o.bronze_dt)).withColumn("origin", F.lit(o.key))
-              for o in bronze_origins(lake, [args.date]) if (files := bronze_files(lake, o))]
+              .withColumn("bronze_dt", F.lit(args.date)).withColumn("origin", F.lit(f"{args.date}_{source}"))
+              for source, files in staged_bronze(lake, args.run_id, args.date)]
     if not frames:
         return {"rows_out": 0}
     bronze = reduce(DataFrame.unionByName, frames)

@@ -30,12 +30,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from miryoku.config import PROJECT_ROOT
+from miryoku import config
 from miryoku.contracts import is_internal
 from miryoku.lake import Lake
 from miryoku.lake.publish import published_table_files
 
-SQL_DIR = PROJECT_ROOT / "sql"
+# the installed miryoku.sql package: a folder on disk, so DuckDB can read its CSV by path
+SQL_DIR = Path(str(config.SQL_DIR))
 LAYERS = ("bronze", "silver", "gold")
 
 

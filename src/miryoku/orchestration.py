@@ -33,13 +33,14 @@ def ingest(source: str, dt: str, lake: str, run_id=None) -> dict:
 
 
 @task(trigger_rule="all_done")
-def gate_bronze(dt: str, lake: str, run_id=None) -> dict:
-    """Runs when some sources failed too: the others' data still flows (their failure fails the run)."""
+def gate_bronze(dt: str, lake: str, run_id=None, publish: bool = True) -> dict:
+    """Runs when some sources failed too: the others' data still flows (their failure fails the run).
+    The disaster watch passes ``publish=False``: it reads its own staged bronze."""
     from miryoku.pipeline import gate_bronze
     from miryoku.quality.gate import GateFailed
 
     try:
-        return gate_bronze(dt, run_id, lake or None)
+        return gate_bronze(dt, run_id, lake or None, publish)
     except GateFailed as exc:
         header = _gate_failure_header("gate_bronze", dt, run_id, lake or None)
         raise GateFailed(f"{header}\n{exc}" if header else str(exc)) from exc

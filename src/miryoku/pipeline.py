@@ -94,7 +94,7 @@ def _since(t0: float) -> float:
     return round(time.perf_counter() - t0, 3)
 
 
-def _gate_and_publish_bronze(lake: Lake, dt: str, run_id: str) -> tuple[dict, list[str]]:
+def _gate_and_publish_bronze(lake: Lake, dt: str, run_id: str, publish: bool = True) -> tuple[dict, list[str]]:
     from pyspark.sql import functions as F
 
     from miryoku.quality.spark_gate import validate_partitions
@@ -115,15 +115,20 @@ def _gate_and_publish_bronze(lake: Lake, dt: str, run_id: str) -> tuple[dict, li
                 if not outcome.success:
                     failures.append(outcome.describe())
                     continue
-            publish_source(lake, run_id, run_id, bronze_table, dt, source)
+            if publish:
+                publish_source(lake, run_id, run_id, bronze_table, dt, source)
     return results, failures
 
 
-def gate_bronze(dt: str, run_id: str, lake_root: str | None = None) -> dict:
-    """Validate each staged (table, source) of the date and publish the ones that pass."""
+def gate_bronze(dt: str, run_id: str, lake_root: str | None = None, publish: bool = True) -> dict:
+    """Validate each staged (table, source) of the date and publish the ones that pass.
+
+    ``publish=False`` (the hourly disaster watch) validates only: the run reads its own staged bronze,
+    so the nightly run stays the one writer of published bronze and never has a partition swapped
+    under its Spark job by the watch (both start at 00:00 JST for the same date)."""
     t0 = time.perf_counter()
     lake = _lake(lake_root)
-    results, failures = _gate_and_publish_bronze(lake, dt, run_id)
+    results, failures = _gate_and_publish_bronze(lake, dt, run_id, publish)
     record_step(lake, dt, run_id, "gate_bronze", seconds=_since(t0), success=not failures, tables=results)
     if failures:
         raise GateFailed("\n".join(failures))

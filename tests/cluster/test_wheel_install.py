@@ -60,3 +60,12 @@ def test_a_wheel_install_runs_a_date_with_no_checkout(installed, sources_file, l
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout)["gates"] == {"gate_bronze": True, "gate_silver": True, "gate_gold": True}
     assert gold_rows(lake) == local_gold
+    # the analyst's side from the same install: the catalog's views and the report's queries are package SQL
+    for command in (["catalog", "--lake", str(lake), "--output", str(work / "catalog.duckdb")],
+                    ["report", "--lake", str(lake), "--date", DATE, "--html", str(work / "report.html")]):
+        done = subprocess.run([str(venv / "bin" / "miryoku"), *command], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, f"{command[0]}: {done.stderr[-3000:]}"
+    assert (work / "catalog.duckdb").stat().st_size > 0
+    page = (work / "report.html").read_text("utf-8")
+    assert "<svg" in page and "<script" not in page

@@ -1,4 +1,6 @@
-from miryoku.text.normalize import detect_lang, extract_hashtags, is_repost, normalize_text
+import pytest
+
+from miryoku.text.normalize import detect_lang, extract_hashtags, is_repost, normalize_text, post_language
 
 
 def test_nfkc_folds_full_width_letters_and_digits():
@@ -30,3 +32,13 @@ def test_language_by_script():
     assert detect_lang("Visited Aomori, apples were great") == "en"
     assert detect_lang("北海道牛乳") == "ja"
     assert detect_lang("😀😀") == "und"
+
+
+@pytest.mark.parametrize(("tag", "text", "expected"), [
+    ("ja-JP", "佐賀", "ja"), ("JA", "佐賀", "ja"), ("en_US", "Saga", "en"), ("EN-gb", "Saga", "en"),
+    ("zh-Hant-TW", "台灣", "zh"), ("ko-KR", "서울", "ko"), ("ko", "Seoul trip", "ko"),
+    ("fr", "Voyage à Saga", "en"), ("fr", "佐賀の旅", "ja"), ("und", "佐賀", "ja"), (None, "Saga", "en"),
+    ("", "!!!", "und"), ("  ja-jp ", "x", "ja"),
+])
+def test_post_language_keeps_the_language_not_the_tag(tag, text, expected):
+    assert post_language(tag, text) == expected

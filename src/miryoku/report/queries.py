@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from miryoku.config import PROJECT_ROOT
+from miryoku.config import SQL_DIR
 
-SQL_DIR = PROJECT_ROOT / "sql"
 _REFERENCE = re.compile(r"getvariable\(\s*'([A-Za-z_][A-Za-z0-9_]*)'\s*\)")
 _DECLARATION = re.compile(r"^--\s*variable\s+([A-Za-z_][A-Za-z0-9_]*)\s+(text|integer|double)\b(.*)$", re.M)
 _CASTS = {"text": str, "integer": int, "double": float}

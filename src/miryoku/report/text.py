@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from miryoku.config import PROJECT_ROOT
+from miryoku.config import SQL_DIR
 from miryoku.lake import Lake
 from miryoku.lake.storage import table_name
 
-SQL_DIR = PROJECT_ROOT / "sql"
 TABLES = [
     ("bronze", "sns_posts"), ("silver", "posts"), ("silver", "post_terms"), ("silver", "shipments"),
     ("gold", "term_daily"), ("gold", "category_daily"), ("gold", "product_volume_daily"),

@@ -30,7 +30,7 @@ import gc
 
 from miryoku.text.english import tokens as english_tokens
 from miryoku.text.gazetteer import detect_places
-from miryoku.text.normalize import lang_of_normalized, normalize_post
+from miryoku.text.normalize import normalize_post, post_language
 from miryoku.text.products import products_of
 from miryoku.text.taxonomy import disaster_lists, keyword_labels
 from miryoku.text.tokenizer import count_terms, is_english, japanese_tokens, protected_spans
@@ -42,8 +42,8 @@ COLUMNS = ("text_norm", "lang", "pref_codes", "muni_codes", "is_repost", "terms"
 def enrich_batch(texts: list[str | None], langs: list[str | None]) -> dict[str, list]:
     """Column name → one value per post, in input order.
 
-    ``langs``: the source's language per post ('ja', 'en', 'en-US' …) or None/'' to detect it from
-    the script of the normalised text. ``terms`` holds one (term, lemma, pos, n) tuple per
+    ``langs``: the source's language tag per post ('ja', 'en-US', 'ja-JP' …, reduced to silver's codes
+    by ``post_language``) or None/'' to detect it from the script of the normalised text. ``terms`` holds one (term, lemma, pos, n) tuple per
     distinct term; ``categories`` the taxonomy labels; the list columns are sorted as the
     per-post functions sort them.
     """
@@ -63,7 +63,7 @@ def enrich_batch(texts: list[str | None], langs: list[str | None]) -> dict[str, 
 def _enrich(texts: list[str | None], langs: list[str | None]) -> dict[str, list]:
     normalized = [normalize_post(text) for text in texts]
     norms = [norm for norm, _ in normalized]
-    langs = [lang or lang_of_normalized(norm) for lang, norm in zip(langs, norms, strict=True)]
+    langs = [post_language(lang, norm) for lang, norm in zip(langs, norms, strict=True)]
     # One phase per dictionary over the whole batch: each phase's tables (MeCab's dictionary, an
     # automaton, the keyword regexes) stay in the CPU cache; interleaving them per post was ~1.5x slower.
     spans = [protected_spans(norm) for norm in norms]

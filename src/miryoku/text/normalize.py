@@ -83,6 +83,18 @@ def lang_of_normalized(t: str) -> str:
     return "und"
 
 
+SILVER_LANGS = frozenset({"ja", "en", "zh", "ko"})  # silver.posts_v1's lang values besides "und"
+
+
+def post_language(tag: str | None, norm: str) -> str:
+    """The language silver records for a post: the primary subtag of the source's tag when it is one
+    silver knows ('ja-JP' → 'ja', 'EN_us' → 'en', 'zh-Hant-TW' → 'zh'), else the script of the
+    normalised text. Exports write BCP 47 tags with regions and odd cases; kept raw they would fail
+    the silver gate's value set night after night although nothing is wrong with the posts."""
+    primary = (tag or "").strip().lower().replace("_", "-").split("-", 1)[0]
+    return primary if primary in SILVER_LANGS else lang_of_normalized(norm)
+
+
 def detect_lang(text: str | None) -> str:
     """'ja' when the text has kana or kanji, 'en' when it is mostly Latin letters, else 'und'.
 
