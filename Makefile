@@ -42,8 +42,9 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
-	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip sync -q requirements.lock
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip sync -q --compile-bytecode requirements.lock
 	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip install -q --no-deps -e .
+	$(BIN)/python -m compileall -q src jobs >/dev/null
 	touch $(STAMP)
 
 venv: $(STAMP)

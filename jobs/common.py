@@ -35,3 +35,26 @@ def job_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--run-id", required=True)
     parser.add_argument("--lake", default=None, help="lake root URI (default: configuration)")
     return parser.parse_args(argv)
+
+
+def concurrently(calls: dict, workers: int) -> dict:
+    """Run independent Spark actions (``name → zero-argument callable``) from a few driver threads and
+    return ``name → result``; the first failure is raised once every call has ended.
+
+    A night's writes and gate aggregates are many small jobs whose time is mostly scheduling, commit
+    and file listing, not computing: one at a time they leave the cores idle. ``workers`` is the
+    lake's ``concurrent_jobs`` (``MIRYOKU_CONCURRENT_JOBS``; 1 runs them one after another). Spark schedules jobs of
+    several threads of one session side by side; ``inheritable_thread_target`` keeps each thread's
+    JVM-side properties those of the caller (pyspark's pinned-thread mode)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyspark import inheritable_thread_target
+
+    if len(calls) <= 1 or workers <= 1:
+        return {name: call() for name, call in calls.items()}
+    with ThreadPoolExecutor(max_workers=min(workers, len(calls)), thread_name_prefix="spark-job") as pool:
+        futures = {name: pool.submit(inheritable_thread_target(call)) for name, call in calls.items()}
+        errors = [f.exception() for f in futures.values() if f.exception() is not None]
+    if errors:
+        raise errors[0]
+    return {name: future.result() for name, future in futures.items()}

@@ -14,7 +14,7 @@ from functools import reduce
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.common import date_range, job_args, shift
+from jobs.common import concurrently, date_range, job_args, shift
 from jobs.gold_monthly import (
     BASELINE_DAYS,
     PRODUCTS_SCHEMA,
@@ -71,12 +71,13 @@ def read_partial(spark: SparkSession, lake, run_id: str, table: str, days: list[
     return reduce(DataFrame.unionByName, frames)
 
 
-def _stage(df: DataFrame, lake, run_id: str, table: str, key: str) -> None:
+def _stage(df: DataFrame, lake, run_id: str, table: str, key: str):
+    """The write of ``df`` into the run's staging of ``table``, as a call to run (staging cleared now)."""
     from miryoku.lake.publish import staging_table
 
     staged = staging_table(run_id, "gold", table)
     lake.delete(staged)  # an earlier, killed attempt of this run may have left other partitions
-    df.repartition(key).write.mode("overwrite").partitionBy(key).parquet(lake.spark_uri(staged))
+    return lambda: df.repartition(key).write.mode("overwrite").partitionBy(key).parquet(lake.spark_uri(staged))
 
 
 def run(spark: SparkSession, args) -> dict:
@@ -95,24 +96,24 @@ def run(spark: SparkSession, args) -> dict:
     history = read_partial(spark, lake, args.run_id, "partial_product_mentions", sorted(own | set(history_days)), own)
     with_data = read_partial(spark, lake, args.run_id, "pref_daily", sorted(own | set(history_days)), own).where(
         "pref_code = '00' and posts > 0").select("dt")
-    _stage(product_volume_daily(mentions, products_frame(spark), history, with_data), lake, args.run_id,
-           "product_volume_daily", "dt")
+    volumes = product_volume_daily(mentions, products_frame(spark), history, with_data)
 
     all_days = sorted({d for m in months for d in month_days(m)})
 
     def month(table: str) -> DataFrame:
         return read_partial(spark, lake, args.run_id, table, all_days, own)
 
-    _stage(cooccurrence_monthly(month("partial_cooccurrence_pairs"), month("partial_anchor_posts"),
-                                month("partial_term_posts"), month("pref_daily")),
-           lake, args.run_id, "cooccurrence_monthly", "month")
+    cooccurrence = cooccurrence_monthly(month("partial_cooccurrence_pairs"), month("partial_anchor_posts"),
+                                        month("partial_term_posts"), month("pref_daily"))
     # shipments × posts for every month either side has: the run's months, and every month of the
     # shipments snapshot this run published (a new statistics release changes months without posts)
     buzz_months = sorted(set(months) | _shipment_months_published_by(lake, args.run_id, args.date))
     buzz_days = sorted({d for m in buzz_months for d in month_days(m)})
     buzz = shipment_buzz_monthly(_shipments(spark, lake, buzz_months),
                                  read_partial(spark, lake, args.run_id, "partial_item_posts", buzz_days, own))
-    _stage(buzz.where(F.col("month").isin(buzz_months)), lake, args.run_id, "shipment_buzz_monthly", "month")
+    concurrently({table: _stage(frame, lake, args.run_id, table, key) for table, frame, key in [
+        ("product_volume_daily", volumes, "dt"), ("cooccurrence_monthly", cooccurrence, "month"),
+        ("shipment_buzz_monthly", buzz.where(F.col("month").isin(buzz_months)), "month")]}, lake.cfg.concurrent_jobs)
     write_plan(lake, args.run_id, {**plan, "buzz_months": buzz_months})
     return {"days": days, "months": months, "buzz_months": buzz_months,
             "seconds_gold": round(time.perf_counter() - t0, 3)}

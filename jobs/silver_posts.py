@@ -273,7 +273,7 @@ def run(spark: SparkSession, args) -> dict:
     from pyspark import StorageLevel
 
     from jobs import gold_daily
-    from jobs.common import date_range
+    from jobs.common import concurrently, date_range
     from miryoku.lake import Lake
     from miryoku.lake import enriched as store
     from miryoku.lake.plan import write_plan
@@ -302,11 +302,12 @@ def run(spark: SparkSession, args) -> dict:
         names, anchors, items = gold_daily_dictionaries(spark)
         for table, frame in gold_daily.daily_tables(day_rows, names, anchors, items).items():
             outputs[f"gold/{table}"] = frame.persist() if table == "term_daily" else frame  # read twice
-    for key, frame in outputs.items():
-        layer, table = key.split("/")
+    def stage(layer: str, table: str, frame: DataFrame):
         staged = staging_table(args.run_id, layer, table)
         lake.delete(staged)
-        frame.write.mode("overwrite").partitionBy("dt").parquet(lake.spark_uri(staged))
+        return lambda: frame.write.mode("overwrite").partitionBy("dt").parquet(lake.spark_uri(staged))
+
+    concurrently({key: stage(*key.split("/"), frame) for key, frame in outputs.items()}, lake.cfg.concurrent_jobs)
     stats["post_terms"] = _rows_written(lake, staging_table(args.run_id, "silver", "post_terms")) \
         if outputs else 0
     write_plan(lake, args.run_id, {"date": args.date, "days": days, "months": sorted({d[:7] for d in days}),

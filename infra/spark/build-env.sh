@@ -29,8 +29,8 @@ rm -rf "$WORK" && mkdir -p "$WORK/dist" "$(dirname "$OUT")"
 mapfile -t executor_reqs < <("$BIN/python" -c 'import tomllib
 print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["executor"]))')
 export VIRTUAL_ENV=$PWD/$WORK/env
-"$BIN/uv" pip install -q --link-mode copy --constraint requirements.lock "${executor_reqs[@]}"
-"$BIN/uv" pip install -q --link-mode copy --no-deps "$WORK"/dist/*.whl
+"$BIN/uv" pip install -q --link-mode copy --compile-bytecode --constraint requirements.lock "${executor_reqs[@]}"
+"$BIN/uv" pip install -q --link-mode copy --compile-bytecode --no-deps "$WORK"/dist/*.whl
 unset VIRTUAL_ENV
 
 # The executors' imports and the MeCab dictionary, checked with the packed interpreter itself.

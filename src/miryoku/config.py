@@ -116,6 +116,8 @@ class Settings:
     max_text_chars: int
     sources_file: str
     shuffle_partitions: int
+    # Spark jobs a step runs side by side from driver threads (its writes, its gate aggregates).
+    concurrent_jobs: int = 4
     # "" = the suites shipped in the package (miryoku.expectations); a folder overrides them.
     expectations_dir: str = ""
     spark: SparkPlacement = field(default_factory=SparkPlacement)
@@ -225,6 +227,7 @@ def settings(lake_root: str | None = None) -> Settings:
         max_text_chars=int(os.environ.get("MIRYOKU_MAX_TEXT_CHARS", "5000")),
         sources_file=os.environ.get("MIRYOKU_SOURCES_FILE") or _default_sources_file(),
         shuffle_partitions=int(os.environ.get("MIRYOKU_SHUFFLE_PARTITIONS", "4")),
+        concurrent_jobs=max(1, int(os.environ.get("MIRYOKU_CONCURRENT_JOBS", "4"))),
         expectations_dir=os.environ.get("MIRYOKU_EXPECTATIONS_DIR") or "",
         spark=spark_placement(),
         aws_conn_id=os.environ.get("MIRYOKU_AWS_CONN_ID", "miryoku_s3"),

@@ -218,16 +218,16 @@ def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str,
     and on a partition that would be published empty over a published one with rows."""
     from pyspark.sql import functions as F
 
+    from jobs.common import concurrently
     from miryoku.lake.plan import read_plan
     from miryoku.quality.spark_gate import validate_partitions
 
     t0 = time.perf_counter()
     plan = read_plan(lake, run_id) if parts is None else None
     spark = _session(lake, step)
-    results, failures = {}, []
-    for table, key in tables:
+
+    def validate(table: str, key: str, wanted: list[str]):
         staged = staging_table(run_id, layer, table)
-        wanted = parts or _parts(plan, key, table)
         files = lake.files(staged, ".parquet")
         if files:
             data = spark.read.option("basePath", lake.spark_uri(staged)).parquet(
@@ -236,8 +236,15 @@ def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str,
             data = spark.createDataFrame([], f"{key} string")
         if key not in data.columns:
             data = data.withColumn(key, F.lit(None).cast("string"))
-        for outcome, part in zip(validate_partitions(lake, f"{layer}.{table_name(table)}", data, key, wanted, run_id),
-                                 wanted, strict=True):
+        return validate_partitions(lake, f"{layer}.{table_name(table)}", data, key, wanted, run_id)
+
+    wanted_parts = {table: parts or _parts(plan, key, table) for table, key in tables}
+    outcomes = concurrently({table: (lambda t=table, k=key: validate(t, k, wanted_parts[t])) for table, key in tables},
+                            lake.cfg.concurrent_jobs)
+    results, failures = {}, []
+    for table, key in tables:
+        wanted = wanted_parts[table]
+        for outcome, part in zip(outcomes[table], wanted, strict=True):
             name = f"{table_name(table)}/{key}={part}"
             results[name] = {"success": outcome.success, "rows": outcome.rows}
             if not outcome.success:

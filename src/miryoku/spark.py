@@ -154,11 +154,21 @@ def _submitted_conf() -> dict[str, str]:
     return dict(SparkConf().getAll())
 
 
+# A local-master night is a minute or two of a hundred short Spark jobs in one JVM. There the JIT's
+# C2 tier and G1's concurrent threads burnt more CPU than the jobs' own tasks (BENCHMARKS.md, "JVM
+# options"), on the same cores the tasks and the Python workers need; C1-compiled code and the serial
+# collector cut the JVM's CPU by a quarter at 1,000 and at 100k posts. Cluster executors keep the JVM's
+# defaults; ``spark.driver.extraJavaOptions`` in ``MIRYOKU_SPARK_CONF`` replaces these.
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
 def embedded_conf(cfg: Settings) -> dict[str, str]:
     """Everything an in-process session is built with, credentials excluded (safe to log)."""
     conf = {"spark.master": cfg.spark_master, **driver_conf(cfg), "spark.ui.enabled": "false",
             "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "2g"), **session_defaults(cfg)}
-    if not is_local_master(cfg.spark_master):
+    if is_local_master(cfg.spark_master):
+        conf["spark.driver.extraJavaOptions"] = LOCAL_JVM_OPTIONS
+    else:
         conf.update(executor_env_conf(cfg))
     conf.update(cfg.spark.extra_conf)
     return conf

@@ -27,15 +27,22 @@ import sys
 from pathlib import Path
 
 from miryoku.config import ConfigError, Settings, settings
-from miryoku.spark import ENV_ALIAS, EXECUTOR_PYTHON, driver_conf, env_archive_uri, s3a_jars
+from miryoku.spark import (
+    ENV_ALIAS,
+    EXECUTOR_PYTHON,
+    LOCAL_JVM_OPTIONS,
+    driver_conf,
+    env_archive_uri,
+    s3a_jars,
+)
 
 # The pipeline's Spark steps (functions of miryoku.pipeline taking dt, run_id, lake).
 SPARK_STEPS = ("build_silver", "build_gold", "build_disaster")
 
 # Non-secret settings the submitted driver reads like any other task (miryoku.config).
 PASSED_SETTINGS = ("MIRYOKU_ENV", "MIRYOKU_LAKE", "MIRYOKU_LATE_DAYS", "MIRYOKU_MAX_TEXT_CHARS",
-                   "MIRYOKU_SHUFFLE_PARTITIONS", "MIRYOKU_S3_ENDPOINT", "AWS_REGION", "MIRYOKU_SOURCES_FILE",
-                   "MIRYOKU_SPARK_DRIVER_HOST", "MIRYOKU_SPARK_BIND_ADDRESS")
+                   "MIRYOKU_SHUFFLE_PARTITIONS", "MIRYOKU_CONCURRENT_JOBS", "MIRYOKU_S3_ENDPOINT", "AWS_REGION",
+                   "MIRYOKU_SOURCES_FILE", "MIRYOKU_SPARK_DRIVER_HOST", "MIRYOKU_SPARK_BIND_ADDRESS")
 
 
 def submit_conf(cfg: Settings) -> dict[str, str]:
@@ -55,11 +62,13 @@ def check_env_archive(context=None) -> None:
     """The operator's ``pre_execute``: the archive must exist before ``spark-submit`` is called.
 
     The master is known only now, from the Spark connection: a ``local`` master runs the executors in
-    this worker's own Python, so the archive and its relative interpreter path are dropped.
+    this worker's own Python, so the archive and its relative interpreter path are dropped, and the
+    JVM gets the local options (``miryoku.spark.LOCAL_JVM_OPTIONS``) unless the conf names its own.
     """
     task = (context or {}).get("task")
     if task is not None and _connection_master(task).startswith("local"):
-        task.conf = {k: v for k, v in (task.conf or {}).items() if k != "spark.pyspark.python"}
+        task.conf = {"spark.driver.extraJavaOptions": LOCAL_JVM_OPTIONS,
+                     **{k: v for k, v in (task.conf or {}).items() if k != "spark.pyspark.python"}}
         task._archives = None
         return
     env_archive_uri(settings(), check=True)

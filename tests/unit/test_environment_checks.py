@@ -1,4 +1,4 @@
-"""A missing Java or MeCab dictionary stops with one line naming what to install."""
+"""A missing Java or MeCab dictionary stops with one line naming what to install; the local JVM's options."""
 
 from __future__ import annotations
 
@@ -34,3 +34,18 @@ def test_cli_check_reports_each_problem_on_one_line(monkeypatch, capsys):
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines and all(line.startswith("error: ") for line in lines)
     assert any("JDK" in line for line in lines)
+
+
+def test_local_jvm_options_apply_to_a_local_master_only(monkeypatch):
+    from miryoku.config import settings
+    from miryoku.spark import embedded_conf
+
+    monkeypatch.delenv("MIRYOKU_SPARK_CONF", raising=False)
+    monkeypatch.setenv("MIRYOKU_SPARK_MASTER", "local[2]")
+    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    monkeypatch.setenv("MIRYOKU_SPARK_CONF", '{"spark.driver.extraJavaOptions": "-XX:+UseG1GC"}')
+    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:+UseG1GC"
+    monkeypatch.delenv("MIRYOKU_SPARK_CONF")
+    monkeypatch.setenv("MIRYOKU_SPARK_MASTER", "spark://127.0.0.1:7077")
+    monkeypatch.setenv("MIRYOKU_SPARK_ENV_ARCHIVE", "s3://deploy/env.tar.gz")
+    assert "spark.driver.extraJavaOptions" not in embedded_conf(settings())
