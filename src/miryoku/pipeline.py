@@ -368,9 +368,15 @@ def finish(dt: str, run_id: str, sources: list[str], lake_root: str | None = Non
 
 def run_all(dt: str, run_id: str, sources: list[str] | None = None, lake_root: str | None = None) -> dict:
     """Every step for one date, in order, in this process (the CLI and tests)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     names = source_names(lake_root, sources)
-    for name in names:
-        ingest(name, dt, run_id, lake_root)
+    # The Spark JVM takes seconds to start and fetching the sources needs none: start it meanwhile.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spark-start") as pool:
+        starting = pool.submit(_session, _lake(lake_root), "miryoku_nightly")
+        for name in names:
+            ingest(name, dt, run_id, lake_root)
+        starting.result()
     gate_bronze(dt, run_id, lake_root)
     conform_stats(dt, run_id, lake_root)
     build_silver(dt, run_id, lake_root)
