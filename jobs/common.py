@@ -49,11 +49,14 @@ def concurrently(calls: dict, workers: int) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
     from pyspark import inheritable_thread_target
+    from pyspark.sql import SparkSession
 
     if len(calls) <= 1 or workers <= 1:
         return {name: call() for name, call in calls.items()}
+    session = SparkSession.getActiveSession()
+    inherit = inheritable_thread_target(session) if session is not None else inheritable_thread_target
     with ThreadPoolExecutor(max_workers=min(workers, len(calls)), thread_name_prefix="spark-job") as pool:
-        futures = {name: pool.submit(inheritable_thread_target(call)) for name, call in calls.items()}
+        futures = {name: pool.submit(inherit(call)) for name, call in calls.items()}
         errors = [f.exception() for f in futures.values() if f.exception() is not None]
     if errors:
         raise errors[0]

@@ -159,6 +159,37 @@ def _bronze_frame(spark: SparkSession, lake, pending) -> DataFrame | None:
     return out
 
 
+class CorruptBronze(RuntimeError):
+    """A published bronze file of a folder to enrich cannot be read; nothing was enriched or published."""
+
+
+def check_bronze_readable(lake, pending) -> None:
+    """Read the footer of every bronze file about to be enriched; an unreadable one (truncated by a full
+    disk, overwritten, not Parquet) is recorded under ``quarantine/bronze_files_v1/dt=<bronze date>/``
+    with its path and the reader's error, and the step stops before any Spark job: its folder's
+    watermark stays where it was, so the next run of that date, which ingests the landing files
+    again into a new bronze version, enriches it. Spark would otherwise fail deep inside the job, or
+    with ``ignoreCorruptFiles`` drop the file's posts without a word."""
+    from miryoku.lake import enriched as store
+    from miryoku.lake.quarantine import Rejected, write_quarantine
+
+    problems = []
+    for origin, _ in pending:
+        bad = []
+        for rel in store.bronze_files(lake, origin):
+            try:
+                _file_rows(lake, rel)
+            except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for a broken file
+                bad.append(Rejected.of("unreadable_parquet", f"{type(exc).__name__}: {exc}", origin.source, rel, ""))
+        write_quarantine(lake, "bronze_files", origin.bronze_dt, origin.source, bad)  # [] clears an old entry
+        if bad:
+            problems += [f"bronze dt={origin.bronze_dt} source={origin.source}: {r.location} ({r.detail})" for r in bad]
+    if problems:
+        raise CorruptBronze("unreadable bronze Parquet, nothing enriched or published:\n  " + "\n  ".join(problems)
+                            + "\nre-run each date named to ingest its landing files again "
+                              "(quarantine/bronze_files_v1/ lists the files)")
+
+
 def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days: int, pending) -> dict:
     """Tokenize the bronze folders not yet enriched; publish their rows into the store by post date."""
     import time
@@ -166,6 +197,7 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
     from miryoku.lake import enriched as store
     from miryoku.lake.publish import publish_source, staging_table
 
+    check_bronze_readable(lake, pending)
     stats = {"rows_in": 0, "rows_quarantined": 0, "enriched": 0, "tokenize_seconds": 0.0, "origins": []}
     bronze = _bronze_frame(spark, lake, pending)
     quarantine_dir = f"quarantine/posts_v1/dt={day}"
