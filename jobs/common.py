@@ -57,7 +57,6 @@ def concurrently(calls: dict, workers: int) -> dict:
     inherit = inheritable_thread_target(session) if session is not None else inheritable_thread_target
     with ThreadPoolExecutor(max_workers=min(workers, len(calls)), thread_name_prefix="spark-job") as pool:
         futures = {name: pool.submit(inherit(call)) for name, call in calls.items()}
-        errors = [f.exception() for f in futures.values() if f.exception() is not None]
-    if errors:
+    if errors := [e for f in futures.values() if (e := f.exception()) is not None]:
         raise errors[0]
     return {name: future.result() for name, future in futures.items()}

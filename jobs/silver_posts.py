@@ -163,8 +163,8 @@ class CorruptBronze(RuntimeError):
     """A published bronze file of a folder to enrich cannot be read; nothing was enriched or published."""
 
 
-def check_bronze_readable(lake, pending) -> None:
-    """Read the footer of every bronze file about to be enriched; an unreadable one (truncated by a full
+def check_bronze_readable(lake, pending) -> int:
+    """Read the footer of every bronze file about to be enriched and return their rows; an unreadable one (truncated by a full
     disk, overwritten, not Parquet) is recorded under ``quarantine/bronze_files_v1/dt=<bronze date>/``
     with its path and the reader's error, and the step stops before any Spark job: its folder's
     watermark stays where it was, so the next run of that date, which ingests the landing files
@@ -173,12 +173,12 @@ def check_bronze_readable(lake, pending) -> None:
     from miryoku.lake import enriched as store
     from miryoku.lake.quarantine import Rejected, write_quarantine
 
-    problems = []
+    problems, rows = [], 0
     for origin, _ in pending:
         bad = []
         for rel in store.bronze_files(lake, origin):
             try:
-                _file_rows(lake, rel)
+                rows += _file_rows(lake, rel)
             except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for a broken file
                 bad.append(Rejected.of("unreadable_parquet", f"{type(exc).__name__}: {exc}", origin.source, rel, ""))
         write_quarantine(lake, "bronze_files", origin.bronze_dt, origin.source, bad)  # [] clears an old entry
@@ -188,6 +188,7 @@ def check_bronze_readable(lake, pending) -> None:
         raise CorruptBronze("unreadable bronze Parquet, nothing enriched or published:\n  " + "\n  ".join(problems)
                             + "\nre-run each date named to ingest its landing files again "
                               "(quarantine/bronze_files_v1/ lists the files)")
+    return rows
 
 
 def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days: int, pending) -> dict:
@@ -197,7 +198,7 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
     from miryoku.lake import enriched as store
     from miryoku.lake.publish import publish_source, staging_table
 
-    check_bronze_readable(lake, pending)
+    bronze_rows = check_bronze_readable(lake, pending)
     stats = {"rows_in": 0, "rows_quarantined": 0, "enriched": 0, "tokenize_seconds": 0.0, "origins": []}
     bronze = _bronze_frame(spark, lake, pending)
     quarantine_dir = f"quarantine/posts_v1/dt={day}"
@@ -218,7 +219,6 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
      .write.mode("overwrite").partitionBy("dt", "origin").parquet(lake.spark_uri(staged)))
     stats["tokenize_seconds"] = round(time.perf_counter() - t0, 3)
     stats["enriched"] = _rows_written(lake, staged)
-    bronze_rows = sum(_file_rows(lake, f) for origin, _ in pending for f in store.bronze_files(lake, origin))
     quarantined = bronze_rows - stats["enriched"]
     if quarantined:
         rejected = dated.where(~in_range).select(
