@@ -20,7 +20,7 @@ export AIRFLOW_CONN_SPARK_DEFAULT ?= {"conn_type": "spark", "host": "local[*]"}
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: help venv check demo run report test test-unit test-stack lint bench clean airflow-db jars s3-up s3-down \
-	spark-env cluster-up cluster-down stack-up stack-down stack-status
+	spark-env jvm-archive cluster-up cluster-down stack-up stack-down stack-status
 
 help:
 	@echo "make demo   - set up, run the nightly DAG over the sample for 14 dates, print the report"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench  - benchmarks, results in BENCHMARKS.md"
 	@echo "make jars   - fetch the pinned s3a and S3Proxy jars from Maven Central (infra/fetch-jars.sh)"
 	@echo "make s3-up / s3-down - start / stop the local S3 server (S3Proxy on 127.0.0.1:9000)"
+	@echo "make jvm-archive - record the local Spark JVM's class-data-sharing archive (in the venv)"
 	@echo "make spark-env - pack the Spark executors' environment into $(SPARK_ENV) (infra/spark/build-env.sh)"
 	@echo "make cluster-up / cluster-down - start / stop a standalone Spark master + 2 workers on 127.0.0.1"
 	@echo "make stack-up / stack-down - start / stop Postgres + Airflow (api-server 127.0.0.1:8080, scheduler,"
@@ -49,6 +50,15 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
+# The local driver JVM's class-data-sharing archive, recorded from one sample night (miryoku.class_archive):
+# valid for this venv's jars and this JDK, so remade with the venv.
+JVM_ARCHIVE := $(VENV)/share/miryoku/spark-driver.jsa
+
+$(JVM_ARCHIVE): $(STAMP)
+	$(BIN)/miryoku jvm-archive --output $(abspath $@) >/dev/null
+
+jvm-archive: $(JVM_ARCHIVE)
+
 check: venv
 	$(BIN)/miryoku check
 
@@ -56,10 +66,10 @@ airflow-db: venv
 	@mkdir -p $(AIRFLOW_HOME)
 	@test -f $(AIRFLOW_HOME)/airflow.db || $(BIN)/airflow db migrate >/dev/null
 
-demo: check airflow-db spark-env
+demo: check airflow-db spark-env jvm-archive
 	$(BIN)/python -m miryoku.demo --start 2026-01-01 --days 14 --lake $(MIRYOKU_LAKE) $(if $(VERBOSE),--verbose)
 
-run: check
+run: check jvm-archive
 	$(BIN)/miryoku run --date $(DATE) --lake $(MIRYOKU_LAKE)
 
 report: venv
@@ -97,7 +107,7 @@ cluster-down:
 
 
 # The real stack: PostgreSQL (Debian packages, data in .stack/postgres) and Airflow 3 with the LocalExecutor.
-stack-up: check
+stack-up: check jvm-archive
 	$(BIN)/python infra/stack/stack.py up
 
 stack-down: venv
@@ -106,7 +116,7 @@ stack-down: venv
 stack-status: venv
 	$(BIN)/python infra/stack/stack.py status
 
-test: check jars spark-env
+test: check jars spark-env jvm-archive
 	$(BIN)/python -m pytest tests
 
 test-unit: venv
@@ -124,7 +134,7 @@ lint: venv
 # BENCH_OUTPUT=BENCHMARKS.md  BENCH_DATE=2026-03-02  BENCH_ENRICHMENT=1 (secondary mapInArrow table)
 # (make passes variables given on its command line, and the environment's, to the recipe.)
 
-bench: check
+bench: check jvm-archive
 	$(BIN)/python -m benchmarks.run
 
 clean:

@@ -221,6 +221,17 @@ def cmd_demo(args) -> int:
     return run_demo(args.start, args.days, args.lake, args.top)
 
 
+def cmd_jvm_archive(args) -> int:
+    from miryoku.class_archive import build
+    from miryoku.config import settings
+
+    out = args.output or settings().spark.class_archive
+    if out.lower() == "none":
+        raise CliError("MIRYOKU_SPARK_CLASS_ARCHIVE=none: give --output PATH to make one anyway", EXIT_USAGE)
+    print(json.dumps(build(Path(out))))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--verbose", "-v", action="store_true", help="show the traceback of an error")
@@ -282,6 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="lake root written into the views, e.g. where a BI host mounts the lake "
                               "(default: relative to the catalog file's folder)")
     catalog.set_defaults(func=cmd_catalog)
+
+    archive = sub.add_parser("jvm-archive", parents=[common],
+                             help="record the local Spark JVM's class-data-sharing archive from one sample night")
+    archive.add_argument("--output", default=None, metavar="PATH",
+                         help="where to write it (default: MIRYOKU_SPARK_CLASS_ARCHIVE or <venv>/share/miryoku/)")
+    archive.set_defaults(func=cmd_jvm_archive)
 
     check = sub.add_parser("check", parents=[common], help="check Python, Java and the MeCab dictionary")
     check.set_defaults(func=cmd_check)

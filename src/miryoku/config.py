@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -73,6 +74,9 @@ class SparkPlacement:
     driver_python: str = ""
     # Any further Spark settings (resources, queues' tuning), from MIRYOKU_SPARK_CONF as a JSON object.
     extra_conf: dict = field(default_factory=dict)
+    # The local driver JVM's class-data-sharing archive (``miryoku jvm-archive``, ``make``): it belongs to
+    # the environment whose pyspark jars it maps, so it lives in that venv; "none" = never used.
+    class_archive: str = ""
 
     @property
     def ships_env(self) -> bool:
@@ -90,7 +94,12 @@ def spark_placement() -> SparkPlacement:
         conn_id=env.get("MIRYOKU_SPARK_CONN_ID") or "spark_default",
         driver_python=env.get("MIRYOKU_SPARK_DRIVER_PYTHON", ""),
         extra_conf=_spark_conf_json(env.get("MIRYOKU_SPARK_CONF", "")),
+        class_archive=env.get("MIRYOKU_SPARK_CLASS_ARCHIVE") or default_class_archive(),
     )
+
+
+def default_class_archive() -> str:
+    return str(Path(sys.prefix) / "share" / "miryoku" / "spark-driver.jsa")
 
 
 def _spark_conf_json(text: str) -> dict[str, str]:

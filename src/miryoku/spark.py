@@ -162,12 +162,23 @@ def _submitted_conf() -> dict[str, str]:
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
+def local_jvm_options(cfg: Settings) -> str:
+    """``LOCAL_JVM_OPTIONS``, plus the class-data-sharing archive when this environment has one
+    (``miryoku.class_archive``): the JVM then maps Spark's classes instead of loading them. An archive
+    made by another JDK or class path is refused by the JVM with one warning, and the night runs
+    without it."""
+    archive = cfg.spark.class_archive
+    if archive.lower() != "none" and Path(archive).is_file():
+        return f"{LOCAL_JVM_OPTIONS} -XX:SharedArchiveFile={archive}"
+    return LOCAL_JVM_OPTIONS
+
+
 def embedded_conf(cfg: Settings) -> dict[str, str]:
     """Everything an in-process session is built with, credentials excluded (safe to log)."""
     conf = {"spark.master": cfg.spark_master, **driver_conf(cfg), "spark.ui.enabled": "false",
             "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "2g"), **session_defaults(cfg)}
     if is_local_master(cfg.spark_master):
-        conf["spark.driver.extraJavaOptions"] = LOCAL_JVM_OPTIONS
+        conf["spark.driver.extraJavaOptions"] = local_jvm_options(cfg)
     else:
         conf.update(executor_env_conf(cfg))
     conf.update(cfg.spark.extra_conf)

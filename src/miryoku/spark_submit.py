@@ -30,9 +30,9 @@ from miryoku.config import ConfigError, Settings, settings
 from miryoku.spark import (
     ENV_ALIAS,
     EXECUTOR_PYTHON,
-    LOCAL_JVM_OPTIONS,
     driver_conf,
     env_archive_uri,
+    local_jvm_options,
     s3a_jars,
 )
 
@@ -63,11 +63,11 @@ def check_env_archive(context=None) -> None:
 
     The master is known only now, from the Spark connection: a ``local`` master runs the executors in
     this worker's own Python, so the archive and its relative interpreter path are dropped, and the
-    JVM gets the local options (``miryoku.spark.LOCAL_JVM_OPTIONS``) unless the conf names its own.
+    JVM gets the local options (``miryoku.spark.local_jvm_options``) unless the conf names its own.
     """
     task = (context or {}).get("task")
     if task is not None and _connection_master(task).startswith("local"):
-        task.conf = {"spark.driver.extraJavaOptions": LOCAL_JVM_OPTIONS,
+        task.conf = {"spark.driver.extraJavaOptions": local_jvm_options(settings()),
                      **{k: v for k, v in (task.conf or {}).items() if k != "spark.pyspark.python"}}
         task._archives = None
         return

@@ -36,13 +36,21 @@ def test_cli_check_reports_each_problem_on_one_line(monkeypatch, capsys):
     assert any("JDK" in line for line in lines)
 
 
-def test_local_jvm_options_apply_to_a_local_master_only(monkeypatch):
+def test_local_jvm_options_apply_to_a_local_master_only(monkeypatch, tmp_path):
     from miryoku.config import settings
     from miryoku.spark import embedded_conf
 
     monkeypatch.delenv("MIRYOKU_SPARK_CONF", raising=False)
     monkeypatch.setenv("MIRYOKU_SPARK_MASTER", "local[2]")
+    archive = tmp_path / "driver.jsa"
+    monkeypatch.setenv("MIRYOKU_SPARK_CLASS_ARCHIVE", str(archive))
     assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    archive.write_bytes(b"recorded")  # an archive this environment has is mapped; the JVM vets its content
+    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == (
+        f"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile={archive}")
+    monkeypatch.setenv("MIRYOKU_SPARK_CLASS_ARCHIVE", "none")
+    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    monkeypatch.setenv("MIRYOKU_SPARK_CLASS_ARCHIVE", str(archive))
     monkeypatch.setenv("MIRYOKU_SPARK_CONF", '{"spark.driver.extraJavaOptions": "-XX:+UseG1GC"}')
     assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:+UseG1GC"
     monkeypatch.delenv("MIRYOKU_SPARK_CONF")
