@@ -156,10 +156,12 @@ def _submitted_conf() -> dict[str, str]:
 
 # A local-master night is a minute or two of a hundred short Spark jobs in one JVM. There the JIT's
 # C2 tier and G1's concurrent threads burnt more CPU than the jobs' own tasks (BENCHMARKS.md, "JVM
-# options"), on the same cores the tasks and the Python workers need; C1-compiled code and the serial
-# collector cut the JVM's CPU by half on a 1,000-post date and by a quarter at 100k posts. Cluster executors keep the JVM's
-# defaults; ``spark.driver.extraJavaOptions`` in ``MIRYOKU_SPARK_CONF`` replaces these.
-LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+# options"), on the same cores the tasks and the Python workers need: C1-compiled code cut the JVM's
+# CPU by half on a 1,000-post date. The throughput collector's stop-the-world pauses use every core,
+# where the serial one left a 100k-post night paused on one core for seconds (a tenth of its wall).
+# Cluster executors keep the JVM's defaults; ``spark.driver.extraJavaOptions`` in
+# ``MIRYOKU_SPARK_CONF`` replaces these.
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
 
 
 def local_jvm_options(cfg: Settings) -> str:

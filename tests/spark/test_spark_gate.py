@@ -65,6 +65,21 @@ def test_spark_gate_agrees_with_gx_and_with_the_hand_count(spark, etype, kwargs,
     assert theirs.result.get("unexpected_count") == count
 
 
+def test_uniqueness_per_partition_counts_only_the_partition_with_duplicates(spark):
+    # dt A: k = a, a, b and (k, code) = (a, 1), (a, null), (b, 1); dt B: k = a, b, null, null
+    rows = [("A", "a", "1"), ("A", "a", None), ("A", "b", "1"), ("B", "a", "1"), ("B", "b", None),
+            ("B", None, None), ("B", None, None)]
+    df = spark.createDataFrame(rows, "dt string, k string, code string")
+    checks = [spark_gate.Expectation("expect_column_values_to_be_unique", {"column": "k"}),
+              spark_gate.Expectation("expect_compound_columns_to_be_unique", {"column_list": ["k", "code"]})]
+    results = spark_gate.evaluate(df, checks, "dt")
+    # A: both a's are unexpected (GX counts every row of a duplicated value); every (k, code) differs
+    assert [(r["success"], r["unexpected_count"], r["unexpected_percent"]) for r in results["A"]] == [
+        (False, 2, round(100 * 2 / 3, 6)), (True, 0, 0.0)]
+    # B: nulls are outside the domain (rows where every column is null for the compound one)
+    assert [(r["success"], r["unexpected_count"]) for r in results["B"]] == [(True, 0), (True, 0)]
+
+
 def test_row_count_and_column_set_expectations(spark):
     df = spark.createDataFrame([("2026-01-02", 1)], "dt string, posts long")
     checks = [spark_gate.Expectation("expect_table_row_count_to_be_between", {"min_value": 2}),

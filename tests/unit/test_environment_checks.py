@@ -44,12 +44,12 @@ def test_local_jvm_options_apply_to_a_local_master_only(monkeypatch, tmp_path):
     monkeypatch.setenv("MIRYOKU_SPARK_MASTER", "local[2]")
     archive = tmp_path / "driver.jsa"
     monkeypatch.setenv("MIRYOKU_SPARK_CLASS_ARCHIVE", str(archive))
-    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
     archive.write_bytes(b"recorded")  # an archive this environment has is mapped; the JVM vets its content
     assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == (
-        f"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile={archive}")
+        f"-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:SharedArchiveFile={archive}")
     monkeypatch.setenv("MIRYOKU_SPARK_CLASS_ARCHIVE", "none")
-    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
     monkeypatch.setenv("MIRYOKU_SPARK_CLASS_ARCHIVE", str(archive))
     monkeypatch.setenv("MIRYOKU_SPARK_CONF", '{"spark.driver.extraJavaOptions": "-XX:+UseG1GC"}')
     assert embedded_conf(settings())["spark.driver.extraJavaOptions"] == "-XX:+UseG1GC"

@@ -4,10 +4,11 @@ Silver and gold partitions are far too large to bring to the driver (``toPandas`
 is gigabytes), and GX's own Spark execution engine runs several Spark jobs per expectation. This
 module compiles each expectation of the same GX 1.x suite files (``miryoku/expectations/<layer>.<table>.json``)
 into an unexpected-row count and evaluates all of them, for every partition of a staged table, in
-one aggregation job (plus one per uniqueness expectation); only counts and, for failing
+one aggregation job — a uniqueness expectation compares its rows with their distinct values there,
+and only when they differ does one more job count the duplicated rows as GX does; only counts and, for failing
 expectations, a few example values reach the driver. Semantics follow GX's: column-map expectations
 ignore nulls except ``not_be_null``; ``mostly`` is the share of non-null rows that must pass;
-pair expectations skip rows where both values are null. ``tests/integration/test_spark_gate_gx.py``
+pair expectations skip rows where both values are null. ``tests/spark/test_spark_gate.py``
 checks that this and GX's pandas validation agree on the same rows.
 
 A suite using an expectation type not listed in ``SUPPORTED`` is refused when loaded, never
@@ -107,6 +108,21 @@ def _unique_columns(e: Expectation) -> list[str]:
     return [e.kwargs["column"]] if e.type == "expect_column_values_to_be_unique" else list(e.kwargs["column_list"])
 
 
+def _present(cols: list[str]) -> Column:
+    """A uniqueness expectation's domain: rows where at least one of its columns is not null."""
+    present = F.lit(False)
+    for c in cols:
+        present = present | F.col(c).isNotNull()
+    return present
+
+
+def _duplicated_rows(df: DataFrame, part_col: str, cols: list[str]) -> dict[str, tuple[int, int]]:
+    """Per partition: (rows whose value occurs more than once, rows in the domain)."""
+    grouped = df.where(_present(cols)).groupBy(part_col, *cols).agg(F.count(F.lit(1)).alias("n"))
+    return {r[part_col]: (r["u"] or 0, r["d"] or 0) for r in grouped.groupBy(part_col).agg(
+        F.sum(F.when(F.col("n") > 1, F.col("n"))).alias("u"), F.sum("n").alias("d")).collect()}
+
+
 def _examples(df: DataFrame, e: Expectation, part_col: str, part: str) -> list:
     rows = df.where(F.col(part_col) == part)
     if e.type in UNIQUE_TYPES:
@@ -130,16 +146,19 @@ def evaluate(df: DataFrame, expectations: list[Expectation], part_col: str) -> d
     for i, e in enumerate(maps):
         bad, domain = unexpected(e)
         aggs += [F.sum(bad.cast("long")).alias(f"_u{i}"), F.sum(domain.cast("long")).alias(f"_d{i}")]
+    keys = [e for e in expectations if e.type in UNIQUE_TYPES]
+    for j, e in enumerate(keys):
+        # rows in the domain and their distinct values, in the same job: equal means no duplicate
+        present = _present(_unique_columns(e))
+        aggs += [F.sum(present.cast("long")).alias(f"_kd{j}"),
+                 F.count_distinct(F.when(present, F.struct(*_unique_columns(e)))).alias(f"_kn{j}")]
     counts = {r[part_col]: r.asDict() for r in df.groupBy(part_col).agg(*aggs).collect()}
     uniques = {}
-    for j, e in enumerate(e for e in expectations if e.type in UNIQUE_TYPES):
-        cols = _unique_columns(e)
-        present = F.lit(False)
-        for c in cols:
-            present = present | F.col(c).isNotNull()
-        grouped = df.where(present).groupBy(part_col, *cols).agg(F.count(F.lit(1)).alias("n"))
-        uniques[j] = {r[part_col]: (r["u"] or 0, r["d"] or 0) for r in grouped.groupBy(part_col).agg(
-            F.sum(F.when(F.col("n") > 1, F.col("n"))).alias("u"), F.sum("n").alias("d")).collect()}
+    for j, e in enumerate(keys):
+        if all(c[f"_kd{j}"] == c[f"_kn{j}"] for c in counts.values()):
+            uniques[j] = {part: (0, c[f"_kd{j}"] or 0) for part, c in counts.items()}
+        else:  # GX counts every row of a duplicated value: one more job, only when there are duplicates
+            uniques[j] = _duplicated_rows(df, part_col, _unique_columns(e))
     out: dict[str, list[dict]] = {}
     for part, c in counts.items():
         results, m, u = [], 0, 0
