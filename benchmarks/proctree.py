@@ -4,6 +4,12 @@
 children of the driver. Every 0.2 s this reads the RSS of the process and all its descendants
 (psutil over /proc) and keeps the peak of their sum, the peak of each role, and each process's
 last seen CPU time, so the report can say where memory and CPU went.
+
+The JVM starts short-lived helpers (Hadoop's local file system forks ``chmod`` for every file it
+writes without its native library). Such a child is made by ``vfork``: until it execs, it shares the
+JVM's pages and /proc reports the JVM's whole RSS for it. So a process's role is read before its
+memory, a ``java`` child of ``java`` is a helper not yet exec'd and is skipped, and the tree's sum
+counts the driver, the JVM and the Python workers; other processes keep their own line.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 import psutil
 
 INTERVAL = 0.2
+IN_TREE_SUM = ("driver", "jvm", "python workers")
 
 
 @dataclass
@@ -36,6 +43,12 @@ def role_of(proc: psutil.Process, root_pid: int) -> str:
     except psutil.Error:
         return "other"
     if name == "java":
+        try:
+            parent = proc.parent()
+            if parent is not None and parent.pid != root_pid and parent.name() == "java":
+                return "vfork"
+        except psutil.Error:
+            return "other"
         return "jvm"
     if name.startswith("python"):
         return "python workers"
@@ -60,13 +73,16 @@ def run_sampled(cmd: list[str], env: dict | None = None, cwd=None, log_path=None
                 procs = []
             total, by_role = 0, {}
             for proc in procs:
+                role = role_of(proc, child.pid)  # before the memory: see the module's docstring
+                if role == "vfork":
+                    continue
                 try:
                     rss = proc.memory_info().rss
                     times = proc.cpu_times()
                 except psutil.Error:
                     continue
-                role = role_of(proc, child.pid)
-                total += rss
+                if role in IN_TREE_SUM:
+                    total += rss
                 by_role[role] = by_role.get(role, 0) + rss
                 cpu[proc.pid] = (role, times.user + times.system)
             stats.peak_tree_rss = max(stats.peak_tree_rss, total)

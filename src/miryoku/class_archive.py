@@ -44,6 +44,9 @@ def _stop_jvm() -> None:
         raise ArchiveFailed("this process's JVM was not started by pyspark; cannot wait for its archive")
     gateway.proc.stdin.close()  # the gateway JVM exits at end of input
     gateway.proc.wait(timeout=JVM_EXIT_SECONDS)
+    # close py4j's side now rather than at interpreter exit, so whatever it logs comes before the report
+    gateway.close()
+    SparkContext._gateway = SparkContext._jvm = None
 
 
 def build(out: Path) -> dict:

@@ -32,7 +32,8 @@ USE_ARCHIVE = textwrap.dedent("""
 
 
 def _env(tmp_path: Path, archive: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "MIRYOKU_SPARK_CONF"}
+    # (an in-process dag.test earlier in the session leaves Airflow's task context in os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "MIRYOKU_SPARK_CONF" and not k.startswith("AIRFLOW_CTX_")}
     env.update(MIRYOKU_SPARK_CLASS_ARCHIVE=str(archive), MIRYOKU_LAKE=str(tmp_path / "lake"),
                MIRYOKU_SPARK_MASTER="local[2]", SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=sys.executable)
     return env
@@ -44,7 +45,7 @@ def test_recorded_archive_is_mapped_by_a_local_driver_jvm(tmp_path):
     made = subprocess.run([str(miryoku), "jvm-archive", "--output", str(archive)], env=_env(tmp_path, archive),
                           capture_output=True, text=True, timeout=600)
     assert made.returncode == 0, made.stderr[-3000:]
-    report = json.loads(made.stdout.strip().splitlines()[-1])
+    report = json.loads(made.stdout.strip().splitlines()[-1])  # the report is the last line, after any log
     assert report["archive"] == str(archive) and report["bytes"] == archive.stat().st_size > 10_000_000
     assert not list(archive.parent.glob("*.recording"))
 

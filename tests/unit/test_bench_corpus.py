@@ -152,3 +152,26 @@ def test_process_tree_peak_includes_children(tmp_path):
     assert stats.returncode == 0
     assert stats.peak_role_rss["python workers"] >= 300 * 1024 * 1024
     assert stats.peak_tree_rss >= stats.peak_role_rss["python workers"] + stats.peak_role_rss["driver"] - 1
+
+
+def test_a_java_child_of_the_jvm_is_a_helper_not_counted_as_the_jvm():
+    from benchmarks.proctree import IN_TREE_SUM, role_of
+
+    class Proc:
+        def __init__(self, pid, name, parent=None):
+            self.pid, self._name, self._parent = pid, name, parent
+
+        def name(self):
+            return self._name
+
+        def parent(self):
+            return self._parent
+
+    driver = Proc(1, "python3.11")
+    jvm = Proc(2, "java", driver)
+    assert role_of(driver, 1) == "driver"
+    assert role_of(jvm, 1) == "jvm"
+    assert role_of(Proc(3, "java", jvm), 1) == "vfork"  # forked, not yet exec'd: the JVM's pages
+    assert role_of(Proc(4, "chmod", jvm), 1) == "other"
+    assert role_of(Proc(5, "python3.11", jvm), 1) == "python workers"
+    assert "vfork" not in IN_TREE_SUM and "other" not in IN_TREE_SUM
