@@ -32,28 +32,11 @@ def ingest(source: str, dt: str, lake: str, run_id=None) -> dict:
     return ingest(source, dt, run_id, lake or None)
 
 
-@task(trigger_rule="all_done")
-def gate_bronze(dt: str, lake: str, run_id=None, publish: bool = True) -> dict:
-    """Runs when some sources failed too: the others' data still flows (their failure fails the run).
-    The disaster watch passes ``publish=False``: it reads its own staged bronze."""
-    from miryoku.pipeline import gate_bronze
-    from miryoku.quality.gate import GateFailed
+def _gate_failure(step: str, dt: str, run_id: str, lake: str | None, exc: Exception) -> str:
+    """The failed gate's report: 'conform_stats: silver.… dt=…' from its step record, then the error."""
+    from miryoku.pipeline import gate_failure_message
 
-    try:
-        return gate_bronze(dt, run_id, lake or None, publish)
-    except GateFailed as exc:
-        header = _gate_failure_header("gate_bronze", dt, run_id, lake or None)
-        raise GateFailed(f"{header}\n{exc}" if header else str(exc)) from exc
-
-
-def _gate_failure_header(step: str, dt: str, run_id: str, lake: str | None) -> str:
-    """'gate_gold: gold.term_daily_v1 dt=… (sources …)' from the step record the gate just wrote."""
-    from miryoku.lake.runlog import run_dir
-    from miryoku.pipeline import _lake, failed_gates
-
-    store = _lake(lake)
-    steps = {r["step"]: r for r in (store.read_json(p) for p in store.files(f"{run_dir(dt, run_id)}/steps", ".json"))}
-    return "\n".join(line for line in failed_gates({"dt": dt, "steps": steps}) if line.startswith(step))
+    return gate_failure_message(step, dt, run_id, lake, detail=str(exc)) or str(exc)
 
 
 def _step(name: str):
@@ -66,8 +49,7 @@ def _step(name: str):
         try:
             return getattr(pipeline, name)(dt, run_id, lake or None)
         except GateFailed as exc:
-            header = _gate_failure_header(name, dt, run_id, lake or None)
-            raise GateFailed(f"{header}\n{exc}" if header else str(exc)) from exc
+            raise GateFailed(_gate_failure(name, dt, run_id, lake or None, exc)) from exc
 
     run.__name__ = run.__qualname__ = name
     run.__doc__ = f"miryoku.pipeline.{name} for the run's date."
@@ -90,14 +72,32 @@ def _spark_step(name: str):
     return submit
 
 
+def _spark_gate(name: str, **operator_kwargs):
+    """A gate submitted like the Spark builds (``miryoku.submitted_gate``): it validates the staged
+    partitions inside Spark wherever the Spark connection points, and a failure names the table,
+    partition, sources and failing expectations."""
+
+    def submit(dt: str, lake: str, publish: bool = True):
+        from miryoku.spark_submit import submit_kwargs
+        from miryoku.submitted_gate import GateSubmitOperator
+
+        return GateSubmitOperator(**submit_kwargs(name, dt=dt, lake=lake, publish=publish), **operator_kwargs)
+
+    submit.__name__ = submit.__qualname__ = name
+    return submit
+
+
 conform_stats = _step("conform_stats")
+# Runs when some sources failed too: the others' data still flows (their failure fails the run). The
+# disaster watch passes ``publish=False``: it reads its own staged bronze.
+gate_bronze = _spark_gate("gate_bronze", trigger_rule="all_done")
 build_silver = _spark_step("build_silver")
-gate_silver = _step("gate_silver")
+gate_silver = _spark_gate("gate_silver")
 build_gold = _spark_step("build_gold")
-gate_gold = _step("gate_gold")
+gate_gold = _spark_gate("gate_gold")
 publish = _step("publish")
 build_disaster = _spark_step("build_disaster")
-gate_disaster = _step("gate_disaster")
+gate_disaster = _spark_gate("gate_disaster")
 publish_disaster = _step("publish_disaster")
 
 

@@ -8,13 +8,14 @@ run id and optionally the lake root, reads its inputs from the lake and records 
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import logging
 import time
 
 from miryoku.lake import Lake
 from miryoku.lake.publish import clean_staging, publish_partitions, publish_source, staging_table
-from miryoku.lake.runlog import record_step, summarize
+from miryoku.lake.runlog import record_step, run_dir, summarize
 from miryoku.lake.storage import table_name
 from miryoku.quality.gate import GateFailed
 from miryoku.sources.base import FetchContext
@@ -129,7 +130,8 @@ def gate_bronze(dt: str, run_id: str, lake_root: str | None = None, publish: boo
     t0 = time.perf_counter()
     lake = _lake(lake_root)
     results, failures = _gate_and_publish_bronze(lake, dt, run_id, publish)
-    record_step(lake, dt, run_id, "gate_bronze", seconds=_since(t0), success=not failures, tables=results)
+    record_step(lake, dt, run_id, "gate_bronze", seconds=_since(t0), success=not failures, tables=results,
+                failures=failures)
     if failures:
         raise GateFailed("\n".join(failures))
     return results
@@ -256,7 +258,7 @@ def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str,
             elif (layer, table) == ("silver", "posts") and (low := _low_volume(lake, part, outcome.rows)):
                 results[name]["success"] = False
                 failures.append(low)
-    record_step(lake, dt, run_id, step, seconds=_since(t0), success=not failures, tables=results)
+    record_step(lake, dt, run_id, step, seconds=_since(t0), success=not failures, tables=results, failures=failures)
     if failures:
         raise GateFailed("\n".join(failures))
     return results
@@ -341,6 +343,28 @@ def failed_gates(summary: dict) -> list[str]:
                 bad.append(f"{layers[step]}.{table} {part or 'dt=' + summary['dt']} (sources {', '.join(ingested)})")
         out.append(f"{step}: {'; '.join(bad) or 'see its task log'}")
     return out
+
+
+def gate_failure_message(step: str, dt: str, run_id: str, lake_root: str | None = None,
+                         detail: str | None = None, since: str | None = None) -> str | None:
+    """What a failed gate task reports: its line of ``failed_gates`` (table, partition, sources), then
+    each failing expectation with its count and examples.
+
+    Those come from ``detail`` (the ``GateFailed`` text, when the gate ran in the task's process) or
+    from the failures the gate kept in its step record — a gate run by ``spark-submit`` reaches the
+    task only as an exit code. None when the step's record shows no failed gate (it crashed first),
+    or only one older than ``since`` (an ISO time: an earlier attempt's).
+    """
+    lake = _lake(lake_root)
+    steps = {r["step"]: r for r in (lake.read_json(p) for p in lake.files(f"{run_dir(dt, run_id)}/steps", ".json"))}
+    record = steps.get(step)
+    if record is None or record.get("success") is not False:
+        return None
+    if since and _dt.datetime.fromisoformat(record["finished_at"]) < _dt.datetime.fromisoformat(since):
+        return None
+    header = [line for line in failed_gates({"dt": dt, "steps": steps}) if line.startswith(f"{step}:")]
+    body = detail if detail is not None else "\n".join(record.get("failures") or [])
+    return "\n".join([*header, body] if body else header)
 
 
 def finish(dt: str, run_id: str, sources: list[str], lake_root: str | None = None) -> dict:

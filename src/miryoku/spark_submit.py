@@ -7,8 +7,9 @@ resources and any other Spark setting from ``MIRYOKU_SPARK_CONF`` (a JSON object
 archive, the executors' interpreter, the driver's address and the s3a jars from ``miryoku.config``.
 
 The application submitted is this file. Run by ``spark-submit`` it calls ``miryoku.pipeline.<step>``
-(which builds its session through ``miryoku.spark.get_session``, so the submitter's conf wins, and
-records the step under ``_runs/`` like every other task), e.g.::
+— a build or a gate — (which builds its session through ``miryoku.spark.get_session``, so the
+submitter's conf wins, and records the step under ``_runs/`` like every other task; a failed gate
+keeps its failing expectations there and exits with status 3), e.g.::
 
     spark-submit --master spark://127.0.0.1:7077 --archives build/spark-env.tar.gz#env \\
       --conf spark.pyspark.python=./env/bin/python --conf spark.pyspark.driver.python=.venv/bin/python \\
@@ -36,8 +37,12 @@ from miryoku.spark import (
     s3a_jars,
 )
 
-# The pipeline's Spark steps (functions of miryoku.pipeline taking dt, run_id, lake).
-SPARK_STEPS = ("build_silver", "build_gold", "build_disaster")
+# The pipeline's Spark steps (functions of miryoku.pipeline taking dt, run_id, lake): the builds and
+# the gates, which validate staged partitions inside Spark.
+BUILD_STEPS = ("build_silver", "build_gold", "build_disaster")
+GATE_STEPS = ("gate_bronze", "gate_silver", "gate_gold", "gate_disaster")
+SPARK_STEPS = BUILD_STEPS + GATE_STEPS
+EXIT_CONFIG, EXIT_GATE_FAILED = 2, 3
 
 # Non-secret settings the submitted driver reads like any other task (miryoku.config).
 PASSED_SETTINGS = ("MIRYOKU_ENV", "MIRYOKU_LAKE", "MIRYOKU_LATE_DAYS", "MIRYOKU_MAX_TEXT_CHARS",
@@ -81,22 +86,27 @@ def _connection_master(task) -> str:
 
 
 def submit_kwargs(step: str, *, dt: str = "{{ ds }}", run_id: str = "{{ run_id }}",
-                  lake: str = "{{ params.lake }}", s3: bool | None = None, cfg: Settings | None = None) -> dict:
+                  lake: str = "{{ params.lake }}", publish: bool = True, s3: bool | None = None,
+                  cfg: Settings | None = None) -> dict:
     """Keyword arguments of ``SparkSubmitOperator`` for the pipeline step ``step``.
 
     ``dt``, ``run_id`` and ``lake`` are templated by default (the operator renders ``application_args``);
-    an empty rendered lake means the configured one. ``s3`` adds the s3a jars (default: the configured
-    lake is on S3). ``pre_execute`` fails the task with a ``ConfigError`` naming ``make spark-env``
-    when the archive is missing.
+    an empty rendered lake means the configured one. ``publish=False`` gates bronze without publishing
+    it (the disaster watch). ``s3`` adds the s3a jars (default: the configured lake is on S3).
+    ``pre_execute`` fails the task with a ``ConfigError`` naming ``make spark-env`` when the archive
+    is missing.
     """
     if step not in SPARK_STEPS:
         raise ValueError(f"{step!r} is not a Spark step; one of {', '.join(SPARK_STEPS)}")
+    if not publish and step != "gate_bronze":
+        raise ValueError("only gate_bronze publishes what it gates")
     cfg = cfg or settings()
     kwargs: dict = {
         "task_id": step,
         "conn_id": cfg.spark.conn_id,
         "application": str(Path(__file__).resolve()),
-        "application_args": [step, "--date", dt, "--run-id", run_id, "--lake", lake],
+        "application_args": [step, "--date", dt, "--run-id", run_id, "--lake", lake,
+                             *([] if publish else ["--no-publish"])],
         "name": f"miryoku_{step}",
         "conf": submit_conf(cfg),
         "env_vars": {k: os.environ[k] for k in PASSED_SETTINGS if os.environ.get(k)},
@@ -120,14 +130,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date", required=True)
     parser.add_argument("--run-id", required=True)
     parser.add_argument("--lake", default="")
+    parser.add_argument("--no-publish", dest="publish", action="store_false",
+                        help="gate_bronze: validate the staged bronze without publishing it")
     args = parser.parse_args(argv)
     from miryoku import pipeline
+    from miryoku.quality.gate import GateFailed
 
+    step = getattr(pipeline, args.step)
+    options = {} if args.publish else {"publish": False}
     try:
-        stats = getattr(pipeline, args.step)(args.date, args.run_id, args.lake or None)
+        stats = step(args.date, args.run_id, args.lake or None, **options)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_CONFIG
+    except GateFailed as exc:  # kept in the step record too: the submitting task reports it from there
+        print(f"gate failed:\n{exc}", file=sys.stderr)
+        return EXIT_GATE_FAILED
     print(stats)
     return 0
 

@@ -64,39 +64,39 @@ def test_without_the_archive_the_workers_cannot_import_the_project(standalone_cl
     assert "No module named 'MeCab'" in done.stderr or "No module named 'miryoku'" in done.stderr
 
 
-def test_spark_submit_operator_runs_the_spark_steps_on_the_cluster(standalone_cluster, spark_env_archive,
-                                                                   sources_file, local_gold, tmp_path):
-    """The Airflow wiring: SparkSubmitOperator with the kwargs of miryoku.spark_submit and a Spark
-    connection pointing at the cluster; the other steps run in-process as their tasks would."""
+def test_the_nightly_dag_submits_all_its_spark_work_to_the_cluster(standalone_cluster, spark_env_archive,
+                                                                    sources_file, local_gold, airflow_db, tmp_path):
+    """The nightly DAG run by Airflow with the Spark connection pointing at the cluster: the builds and
+    the gates go through ``SparkSubmitOperator``; the task processes themselves have no usable Spark
+    master (``MIRYOKU_SPARK_MASTER`` names a closed port), so any Spark work left in a task would fail."""
     lake = tmp_path / "lake"
-    script = textwrap.dedent(f"""
-        from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-        from miryoku import pipeline
-        from miryoku.spark_submit import submit_kwargs
-
-        dt, run_id, lake = {DATE!r}, "t1", {str(lake)!r}
-        names = pipeline.source_names(lake)
-        for name in names:
-            pipeline.ingest(name, dt, run_id, lake)
-        pipeline.gate_bronze(dt, run_id, lake)
-        pipeline.conform_stats(dt, run_id, lake)
-        for step, gate in (("build_silver", pipeline.gate_silver), ("build_gold", pipeline.gate_gold)):
-            operator = SparkSubmitOperator(**submit_kwargs(step, dt=dt, run_id=run_id, lake=lake))
-            operator.pre_execute({{}})
-            operator.execute({{}})
-            gate(dt, run_id, lake)
-        pipeline.publish(dt, run_id, lake)
-        pipeline.finish(dt, run_id, names, lake)
-        print("steps done")
-    """)
-    env = job_env(AIRFLOW_CONN_SPARK_DEFAULT=standalone_cluster.master, AIRFLOW_HOME=str(tmp_path / "airflow"),
-                  MIRYOKU_SOURCES_FILE=str(sources_file), MIRYOKU_SPARK_ENV_ARCHIVE=str(spark_env_archive))
+    apps_before = set(standalone_cluster.run_dir.glob("worker-*/app-*"))
+    env = job_env(AIRFLOW_CONN_SPARK_DEFAULT=standalone_cluster.master, AIRFLOW_HOME=str(airflow_db),
+                  MIRYOKU_SPARK_MASTER="spark://127.0.0.1:9", MIRYOKU_SOURCES_FILE=str(sources_file),
+                  MIRYOKU_SPARK_ENV_ARCHIVE=str(spark_env_archive))
     # A file, not `python -c`: importing great_expectations from -c exits the process with status 0.
-    (tmp_path / "steps.py").write_text(script, "utf-8")
-    done = subprocess.run([str(BIN / "python"), str(tmp_path / "steps.py")], capture_output=True, text=True,
-                          timeout=1800, env=env)
+    (tmp_path / "nightly.py").write_text(DAG_RUN, "utf-8")
+    done = subprocess.run([str(BIN / "python"), str(tmp_path / "nightly.py"), DATE, str(lake)],
+                          capture_output=True, text=True, timeout=1800, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "steps done" in done.stdout.splitlines()  # py4j may log its shutdown after it
+    assert "run state: success" in done.stdout.splitlines(), done.stdout[-3000:]  # py4j may log after it
     assert gold_rows(lake) == local_gold
-    summary = json.loads((lake / "_runs" / f"dt={DATE}" / "t1" / "summary.json").read_text())
-    assert {"build_silver", "build_gold"} <= set(summary["steps"])
+    summary = json.loads(next((lake / "_runs" / f"dt={DATE}").glob("*/summary.json")).read_text())
+    assert summary["gates"] == {"gate_bronze": True, "gate_silver": True, "gate_gold": True}
+    # one application per build and per gate, each with executors on the workers
+    apps = {p.name for p in set(standalone_cluster.run_dir.glob("worker-*/app-*")) - apps_before}
+    assert len(apps) == 5, sorted(apps)
+
+
+DAG_RUN = textwrap.dedent("""
+    import sys
+
+    import pendulum
+
+    from miryoku.demo import load_dag
+
+    day, lake = sys.argv[1], sys.argv[2]
+    run = load_dag().test(logical_date=pendulum.datetime(*map(int, day.split("-")), tz="Asia/Tokyo"),
+                          run_conf={"lake": lake})
+    print("run state:", "success" if run.state == "success" else run.state)
+""")
