@@ -4,9 +4,8 @@ every post. Counts are worked out by hand from the landing lines."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from landing_lines import line
 
 from jobs.silver_posts import CorruptBronze
 from miryoku import pipeline
@@ -16,11 +15,6 @@ from miryoku.lake.quarantine import read_quarantine
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
 D1, D2 = "2026-04-01", "2026-04-02"
-
-
-def line(pid, day, text, author):
-    return json.dumps({"id": pid, "created_at": f"{day}T09:00:00+09:00", "text": text, "author": author},
-                      ensure_ascii=False)
 
 
 LANDING = {D1: [line("a1", D1, "青森のりんご", "u1"), line("a2", D1, "温泉最高", "u2")],

@@ -5,11 +5,11 @@ run id recovers every post. Counts are worked out by hand from the landing lines
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 
 import pytest
+from landing_lines import line
 
 from miryoku import pipeline
 from miryoku.cli import _one_line
@@ -19,11 +19,6 @@ from miryoku.lake import enriched as store
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
 D1, D2 = "2026-05-01", "2026-05-02"
-
-
-def line(pid, day, text, author):
-    return json.dumps({"id": pid, "created_at": f"{day}T09:00:00+09:00", "text": text, "author": author},
-                      ensure_ascii=False)
 
 
 LANDING = {D1: [line("a1", D1, "青森のりんご", "u1"), line("a2", D1, "温泉最高", "u2")],
