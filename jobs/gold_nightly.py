@@ -52,18 +52,18 @@ def read_partial(spark: SparkSession, lake, run_id: str, table: str, days: list[
                  staged_days: set[str]) -> DataFrame:
     """A gold daily table over ``days``: this run's staged partitions for its own days, published ones else.
 
-    One scan per root (published, staged) over all the days' files, ``dt`` taken from each file's
-    partition folder: a scan per day would give a month-end night thirty scans per table and a cost
-    that grows with the day of the month."""
+    One scan per root (published, staged, or kept by a commit in progress) over all the days' files,
+    ``dt`` taken from each file's partition folder: a scan per day would give a month-end night
+    thirty scans per table and a cost that grows with the day of the month."""
     from miryoku.lake.publish import published_files, staging_table
 
     staged_root = staging_table(run_id, "gold", table)
-    roots = {staged_root: [], lake.table_dir("gold", table): []}
+    roots: dict[str, list[str]] = {}
     for day in days:
-        if day in staged_days:
-            roots[staged_root] += lake.files(f"{staged_root}/dt={day}", ".parquet")
-        else:
-            roots[lake.table_dir("gold", table)] += published_files(lake, "gold", table, day)
+        found = lake.files(f"{staged_root}/dt={day}", ".parquet") if day in staged_days else \
+            published_files(lake, "gold", table, day)
+        for f in found:  # the table's folder, or where a commit in progress keeps the previous version
+            roots.setdefault(f.rsplit("/dt=", 1)[0], []).append(f)
     frames = [spark.read.schema(PARTIALS[table] + ", dt string").option("basePath", lake.spark_uri(root))
               .parquet(*[lake.spark_uri(f) for f in files]) for root, files in roots.items() if files]
     if not frames:

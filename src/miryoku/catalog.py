@@ -33,6 +33,7 @@ from pathlib import Path
 from miryoku import config
 from miryoku.contracts import is_internal
 from miryoku.lake import Lake
+from miryoku.lake.commit import consistently
 from miryoku.lake.publish import published_table_files
 
 # the installed miryoku.sql package: a folder on disk, so DuckDB can read its CSV by path
@@ -69,24 +70,25 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def remote_dataset(lake: Lake, layer: str, table: str):
-    """A pyarrow dataset over exactly the published files of a table, partition column as string,
-    with the files' schemas unified by name (as ``union_by_name`` does for local views)."""
+def remote_dataset(lake: Lake, layer: str, table: str, files: list[str] | None = None):
+    """A pyarrow dataset over exactly the published files of a table (``files``, else looked up),
+    partition column as string, with the files' schemas unified by name (as ``union_by_name`` does
+    for local views). Each file's partition value is taken from the ``key=value`` folder it sits in,
+    wherever that is (a version a commit in progress keeps lives under ``_retired/<run>/``)."""
     import pyarrow as pa
     import pyarrow.dataset as ds
 
-    files = published_table_files(lake, layer, table)
-    base = lake.path(lake.table_dir(layer, table))
-    key = files[0][len(lake.table_dir(layer, table)) + 1:].split("=", 1)[0]
-    partitioning = ds.partitioning(pa.schema([(key, pa.string())]), flavor="hive")
+    files = published_table_files(lake, layer, table) if files is None else files
+    parts = [next(seg.split("=", 1) for seg in reversed(f.split("/")[:-1]) if "=" in seg) for f in files]
+    key = parts[0][0]
     paths = [lake.path(f) for f in files]
-    found = ds.dataset(paths, filesystem=lake.fs, format="parquet", partitioning=partitioning,
-                       partition_base_dir=base)
-    schema = pa.unify_schemas([f.physical_schema for f in found.get_fragments()], promote_options="permissive")
+    fmt = ds.ParquetFileFormat()
+    physical = [fmt.make_fragment(p, filesystem=lake.fs).physical_schema for p in paths]
+    schema = pa.unify_schemas(physical, promote_options="permissive")
     if key not in schema.names:
         schema = schema.append(pa.field(key, pa.string()))
-    return ds.dataset(paths, schema=schema, filesystem=lake.fs, format="parquet", partitioning=partitioning,
-                      partition_base_dir=base)
+    return ds.FileSystemDataset.from_paths(paths, schema=schema, format=fmt, filesystem=lake.fs,
+                                           partitions=[ds.field(key) == value for _, value in parts])
 
 
 def _gazetteer() -> list[dict[str, str]]:
@@ -138,16 +140,22 @@ def register(con, lake: Lake, materialize_remote: bool = True, include_bronze: b
     """
     names = []
     root = views_root if views_root is not None else lake.path()
-    for layer, table in published_tables(lake, include_bronze):
-        if lake.is_local:
+    datasets = {}
+    if not lake.is_local or not materialize_remote:  # one side of every run's commit, for all tables
+        def resolve() -> dict:
+            return {(layer, table): files for layer, table in published_tables(lake, include_bronze)
+                    if (files := published_table_files(lake, layer, table))}
+        datasets = consistently(lake, resolve)
+    for layer, table in datasets or published_tables(lake, include_bronze):
+        if lake.is_local and materialize_remote:
             con.execute(
                 f"create or replace view {table} as select * from read_parquet("
                 f"{_sql_literal(_glob(root, layer, table))}, "
                 "hive_partitioning = true, union_by_name = true, hive_types_autocast = false)")
         elif not materialize_remote:
-            con.register(table, remote_dataset(lake, layer, table))
+            con.register(table, remote_dataset(lake, layer, table, datasets[(layer, table)]))
         elif layer == "gold":
-            arrow_table = remote_dataset(lake, layer, table).to_table()  # noqa: F841 - DuckDB replacement scan
+            arrow_table = remote_dataset(lake, layer, table, datasets[(layer, table)]).to_table()  # noqa: F841
             con.execute(f"create or replace table {table} as select * from arrow_table")
         else:
             continue

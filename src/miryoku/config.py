@@ -129,6 +129,9 @@ class Settings:
     concurrent_jobs: int = 4
     # "" = the suites shipped in the package (miryoku.expectations); a folder overrides them.
     expectations_dir: str = ""
+    # how long a version replaced by a run's commit stays readable for jobs that resolved it during
+    # the commit (lake/commit.py); longer than the longest job that reads published tables.
+    retain_replaced_seconds: float = 21600.0
     spark: SparkPlacement = field(default_factory=SparkPlacement)
     aws_conn_id: str = "miryoku_s3"
     aws_profile: str | None = None
@@ -238,6 +241,7 @@ def settings(lake_root: str | None = None) -> Settings:
         shuffle_partitions=int(os.environ.get("MIRYOKU_SHUFFLE_PARTITIONS", "4")),
         concurrent_jobs=max(1, int(os.environ.get("MIRYOKU_CONCURRENT_JOBS", "4"))),
         expectations_dir=os.environ.get("MIRYOKU_EXPECTATIONS_DIR") or "",
+        retain_replaced_seconds=float(os.environ.get("MIRYOKU_RETAIN_REPLACED_SECONDS", "21600")),
         spark=spark_placement(),
         aws_conn_id=os.environ.get("MIRYOKU_AWS_CONN_ID", "miryoku_s3"),
         aws_profile=os.environ.get("AWS_PROFILE") or None,

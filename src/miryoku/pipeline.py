@@ -14,7 +14,8 @@ import logging
 import time
 
 from miryoku.lake import Lake
-from miryoku.lake.publish import clean_staging, publish_partitions, publish_source, staging_table
+from miryoku.lake.commit import publish_run
+from miryoku.lake.publish import clean_staging, publish_source, staging_table
 from miryoku.lake.runlog import record_step, run_dir, summarize
 from miryoku.lake.storage import table_name
 from miryoku.quality.gate import GateFailed
@@ -288,25 +289,26 @@ def gate_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict:
 
 def publish_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     lake = _lake(lake_root)
-    published = publish_partitions(lake, run_id, run_id, "gold", "disaster_hourly", [dt])
+    published = publish_run(lake, run_id, run_id, [("gold", "disaster_hourly", "dt", [dt])])["gold.disaster_hourly_v1"]
     clean_staging(lake, run_id)
     record_step(lake, dt, run_id, "publish_disaster", partitions=published)
     return published
 
 
 def publish(dt: str, run_id: str, lake_root: str | None = None) -> dict:
-    """Swap the run's gated silver and gold partitions in, mark their bronze origins done, drop staging."""
+    """Switch the run's gated silver and gold partitions in as one commit (readers see all of them
+    or none), mark their bronze origins done, drop staging."""
     from miryoku.lake import enriched
     from miryoku.lake.plan import read_plan
 
     t0 = time.perf_counter()
     lake = _lake(lake_root)
     plan = read_plan(lake, run_id)
-    published = {}
+    parts = []
     for layer, table in DAILY_TABLES + MONTHLY_TABLES:
         key = "month" if (layer, table) in MONTHLY_TABLES else "dt"
-        published[f"{layer}.{table_name(table)}"] = publish_partitions(
-            lake, run_id, run_id, layer, table, _parts(plan, key, table), key)
+        parts.append((layer, table, key, _parts(plan, key, table)))
+    published = publish_run(lake, run_id, run_id, parts)
     for bronze_dt, source in plan.get("origin_refs", []):
         origin = enriched.Origin(bronze_dt, source)
         mark = enriched.load_watermark(lake, origin)

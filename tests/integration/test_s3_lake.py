@@ -163,7 +163,11 @@ def test_nightly_run_on_s3_matches_a_local_folder_and_keeps_credentials_out(s3, 
 
     # Every published S3 partition holds exactly its manifest's files: the second date republished
     # the first one's window, and the previous version's objects are gone. No staging is left.
+    assert s3_files(s3, "nightly/lake/_published/_pending") == []  # every run's commit switched
+    assert len(s3_files(s3, "nightly/lake/_published/_commits")) == 2
     for manifest in s3_files(s3, "nightly/lake/_published"):
+        if "/_published/_" in manifest:  # the run commits, not partition manifests
+            continue
         files = json.loads(s3.pyarrow_fs().open_input_stream(manifest).read())["files"]
         folder = manifest.replace("/_published/", "/").removesuffix(".json")
         assert s3_files(s3, folder) == sorted(f"nightly/lake/{f}" for f in files), manifest

@@ -209,3 +209,49 @@ def test_deadline_alert_for_runs_past_their_jst_deadline_and_lineage_events(stac
     assert f"{DAG}.build_gold" in completed and f"{DAG}.publish" in completed, sorted(completed)[:20]
 
 
+
+
+def spark_submit_of(step: str):
+    """The running ``spark-submit`` JVM of a pipeline step, or None."""
+    import psutil
+
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = proc.info["cmdline"] or []
+        if "org.apache.spark.deploy.SparkSubmit" in cmd and f"miryoku_{step}" in cmd:
+            return proc
+    return None
+
+
+def test_a_task_killed_during_its_spark_job_is_retried_and_publishes_once(stack, api):
+    """The build_silver task process and its whole Spark job SIGKILLed mid-job (a worker lost): the
+    task's retry runs the job again, the run succeeds, and D's posts and gold are the hand count once."""
+    import psutil
+
+    day = "2026-01-10"
+    write_posts(stack.lake, day, ["青森のりんご", "佐賀のいちご"])
+    run_id = api.trigger(DAG, day, {"lake": str(stack.lake), "sources": ["file"]})
+    deadline, killed = time.time() + 600, []
+    while not killed:
+        assert time.time() < deadline, api.task_states(DAG, run_id)
+        jvm = spark_submit_of("build_silver")
+        if jvm is not None and time.time() - jvm.create_time() > 4:
+            task = jvm.parent()  # the task process that ran spark-submit (exec'd into java)
+            assert "airflow" in " ".join(task.cmdline()).lower() or "python" in task.name().lower(), task.cmdline()
+            group = [*task.children(recursive=True), task]
+            for proc in group:
+                proc.send_signal(9)
+            killed = [p.pid for p in group]
+            psutil.wait_procs(group, timeout=30)
+        time.sleep(0.5)
+    run = api.wait(DAG, run_id, timeout=900)
+    tries = {ti["task_id"]: ti["try_number"] for ti in api.tasks(DAG, run_id)}
+    assert run["state"] == "success", api.task_states(DAG, run_id)
+    assert tries["build_silver"] == 2 and tries["publish"] == 1
+    assert gold_terms(stack.lake, day) == {("00", "りんご"): 1, ("02", "りんご"): 1, ("00", "いちご"): 1,
+                                           ("41", "いちご"): 1}
+    posts = pads.dataset(str(stack.lake / "silver" / "posts_v1" / f"dt={day}"), format="parquet").to_table()
+    assert sorted(posts.column("text_norm").to_pylist()) == ["佐賀のいちご", "青森のりんご"]  # once each
+    assert not list((stack.lake / "_published" / "_pending").glob("*.json"))
+    from miryoku.lake.storage import safe_key
+
+    assert not (stack.lake / "_staging" / safe_key(run_id)).exists()  # both attempts' staging cleaned

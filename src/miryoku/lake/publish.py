@@ -182,14 +182,23 @@ def clean_staging(lake: Lake, run_key: str) -> None:
 
 
 # --- readers ------------------------------------------------------------------------------------------
-def published_files(lake: Lake, layer: str, table: str, value: str, key: str = "dt") -> list[str]:
+def published_files(lake: Lake, layer: str, table: str, value: str, key: str = "dt",
+                    pending: dict | None = None) -> list[str]:
     """Lake-relative Parquet files of one published partition — what readers inside the lake use.
 
     Every reader of published data (Spark jobs, the catalog, the report) goes through here, so the
-    publish protocol decides what a partition contains. Locally that is the folder (the swap keeps it
-    whole). On S3 it is the partition's manifest, or the union of its per-source manifests (bronze);
-    a folder without any manifest (written before manifests existed) is listed.
+    publish protocol decides what a partition contains. A partition of a run whose commit is in
+    progress is its previous version, kept by the commit (``commit.py``), until the whole run is
+    switched in. Otherwise, locally that is the folder (the swap keeps it whole); on S3 it is the
+    partition's manifest, or the union of its per-source manifests (bronze); a folder without any
+    manifest (written before manifests existed) is listed. ``pending`` is ``pending_versions(lake)``
+    when the caller resolves many partitions at once.
     """
+    from miryoku.lake.commit import pending_versions
+
+    pending = pending_versions(lake) if pending is None else pending
+    if (retained := pending.get((layer, table_name(table), key, value))) is not None:
+        return lake.files(retained, ".parquet")
     partition = f"{lake.table_dir(layer, table)}/{key}={value}"
     if lake.is_local:
         return _local_files(lake, partition, manifest_path(layer, table, value, key))
@@ -219,14 +228,21 @@ def _local_files(lake: Lake, partition: str, manifest: str, attempts: int = 5) -
 
 
 def published_partitions(lake: Lake, layer: str, table: str) -> list[tuple[str, str]]:
-    """(key, value) of every partition of a table that has a folder or a manifest."""
+    """(key, value) of every partition of a table that has a folder or a manifest, or that a commit
+    in progress is replacing (its previous version is what readers see until the switch)."""
+    from miryoku.lake.commit import pending_versions
+
     names = set(lake.listdir(lake.table_dir(layer, table)))
+    names |= {f"{k}={v}" for (lay, tab, k, v) in pending_versions(lake) if (lay, tab) == (layer, table_name(table))}
     if not lake.is_local:
         names |= {n.removesuffix(".json") for n in lake.listdir(f"_published/{layer}/{table_name(table)}")}
     return sorted(tuple(n.split("=", 1)) for n in names if "=" in n)
 
 
 def published_table_files(lake: Lake, layer: str, table: str) -> list[str]:
-    """Every published Parquet file of a table (the catalog's input on S3)."""
+    """Every published Parquet file of a table (the catalog's and the report's input)."""
+    from miryoku.lake.commit import pending_versions
+
+    pending = pending_versions(lake)
     return [f for key, value in published_partitions(lake, layer, table)
-            for f in published_files(lake, layer, table, value, key)]
+            for f in published_files(lake, layer, table, value, key, pending)]
