@@ -163,8 +163,8 @@ class CorruptBronze(RuntimeError):
     """A published bronze file of a folder to enrich cannot be read; nothing was enriched or published."""
 
 
-def check_bronze_readable(lake, pending) -> int:
-    """Read the footer of every bronze file about to be enriched and return their rows; an unreadable one (truncated by a full
+def check_bronze_readable(lake, pending) -> dict[str, int]:
+    """Read the footer of every bronze file about to be enriched and return their rows per origin; an unreadable one (truncated by a full
     disk, overwritten, not Parquet) is recorded under ``quarantine/bronze_files_v1/dt=<bronze date>/``
     with its path and the reader's error, and the step stops before any Spark job: its folder's
     watermark stays where it was, so the next run of that date, which ingests the landing files
@@ -173,12 +173,13 @@ def check_bronze_readable(lake, pending) -> int:
     from miryoku.lake import enriched as store
     from miryoku.lake.quarantine import Rejected, write_quarantine
 
-    problems, rows = [], 0
+    problems, rows = [], {}
     for origin, _ in pending:
         bad = []
+        rows[origin.key] = 0
         for rel in store.bronze_files(lake, origin):
             try:
-                rows += _file_rows(lake, rel)
+                rows[origin.key] += _file_rows(lake, rel)
             except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for a broken file
                 bad.append(Rejected.of("unreadable_parquet", f"{type(exc).__name__}: {exc}", origin.source, rel, ""))
         write_quarantine(lake, "bronze_files", origin.bronze_dt, origin.source, bad)  # [] clears an old entry
@@ -191,8 +192,46 @@ def check_bronze_readable(lake, pending) -> int:
     return rows
 
 
-def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days: int, pending) -> dict:
-    """Tokenize the bronze folders not yet enriched; publish their rows into the store by post date."""
+def unreadable_store_origins(lake, days: list[str]) -> list:
+    """The store origins of ``days`` with a file whose footer cannot be read (truncated by a full
+    disk, overwritten), each recorded under ``quarantine/posts_enriched_files_v1/dt=<post date>/``.
+
+    The store is derived data: such an origin is enriched again from its bronze folder in this run,
+    and its folders are republished whole, so a damaged store file costs one re-tokenization of one
+    bronze folder instead of a failed night (Spark would otherwise fail reading it, or drop it)."""
+    from miryoku.lake import enriched as store
+    from miryoku.lake.publish import published_files
+    from miryoku.lake.quarantine import Rejected, write_quarantine
+
+    broken = {}
+    for day in days:
+        bad: dict = {}
+        for rel in published_files(lake, "silver", store.TABLE, day):
+            try:
+                _file_rows(lake, rel)
+            except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for a broken file
+                key = next(seg for seg in rel.split("/") if seg.startswith("origin="))[len("origin="):]
+                origin = store.Origin(key[:10], key[11:])
+                bad.setdefault(origin.source, []).append(Rejected.of(
+                    "unreadable_parquet", f"{type(exc).__name__}: {exc}; enriched again from bronze "
+                    f"dt={origin.bronze_dt}", origin.source, rel, ""))
+                if (version := store.bronze_version(lake, origin)) is None:
+                    raise CorruptBronze(f"the enriched store file {rel} is unreadable ({exc}) and its bronze "
+                                        f"folder dt={origin.bronze_dt} source={origin.source} is not published: "
+                                        "re-run that date to ingest its landing files again") from exc
+                broken[origin] = version
+        for source, rows in bad.items():
+            write_quarantine(lake, "posts_enriched_files", day, source, rows)
+    return sorted(broken.items(), key=lambda kv: kv[0].key)
+
+
+def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days: int, pending,
+                    enriched_before: frozenset = frozenset()) -> dict:
+    """Tokenize the bronze folders not yet enriched; publish their rows into the store by post date.
+
+    ``enriched_before``: origin keys enriched once already (a damaged store folder enriched again):
+    their posts beyond the lookback were quarantined the first time and are not again, and their
+    rows are not counted as the run's input a second time."""
     import time
 
     from miryoku.lake import enriched as store
@@ -218,10 +257,11 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
     (enrich(wanted)
      .write.mode("overwrite").partitionBy("dt", "origin").parquet(lake.spark_uri(staged)))
     stats["tokenize_seconds"] = round(time.perf_counter() - t0, 3)
-    stats["enriched"] = _rows_written(lake, staged)
-    quarantined = bronze_rows - stats["enriched"]
+    written = _rows_by_origin(lake, staged)
+    stats["enriched"] = sum(written.values())
+    quarantined = sum(n - written.get(k, 0) for k, n in bronze_rows.items() if k not in enriched_before)
     if quarantined:
-        rejected = dated.where(~in_range).select(
+        rejected = dated.where(~in_range & ~F.col("origin").isin(sorted(enriched_before))).select(
             F.when(F.to_date("dt") < lo, F.lit("late_beyond_lookback")).otherwise(F.lit("posted_in_future"))
             .alias("reason"),
             F.concat(F.lit("posted on "), F.col("dt"), F.lit(", bronze date "), F.col("bronze_dt"),
@@ -240,10 +280,19 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
             old.get("dates", []))), "current_dates": dates, "silver_run": None})
         stats["origins"].append(origin.key)
     stats["rows_quarantined"] = quarantined
-    stats["rows_in"] = stats["enriched"] + quarantined
+    stats["rows_in"] = stats["enriched"] - sum(written.get(k, 0) for k in enriched_before) + quarantined
     stats["tokenized_posts"] = stats["enriched"]
     lake.delete(staged)
     return stats
+
+
+def _rows_by_origin(lake, staged: str) -> dict[str, int]:
+    """Rows Spark wrote under ``staged`` per ``origin=`` folder, from the files' footers."""
+    out: dict[str, int] = {}
+    for rel in lake.files(staged, ".parquet"):
+        key = next(seg for seg in rel.split("/") if seg.startswith("origin="))[len("origin="):]
+        out[key] = out.get(key, 0) + _file_rows(lake, rel)
+    return out
 
 
 def _staged_partitions(lake, staged: str) -> list[dict]:
@@ -315,7 +364,12 @@ def run(spark: SparkSession, args) -> dict:
     late = lake.cfg.late_days
     t0 = time.perf_counter()
     pending, _ = store.plan(lake, date_range(shift(args.date, -late), args.date))
-    stats = _enrich_pending(spark, lake, args.run_id, args.date, late, pending)
+    # every day this run can rebuild: the window's origins feed post dates down to D - 2L
+    damaged = [(o, v) for o, v in unreadable_store_origins(lake, date_range(shift(args.date, -2 * late), args.date))
+               if o not in {p for p, _ in pending}]
+    stats = _enrich_pending(spark, lake, args.run_id, args.date, late, pending + damaged,
+                            frozenset(o.key for o, _ in damaged))
+    stats["reenriched_damaged"] = [o.key for o, _ in damaged]
     days, origins = touched_days(lake, args.date, late, stats["origins"])
     stats.update(days=days, rebuilt_origins=[o.key for o in origins], posts=0, post_terms=0, duplicates=0)
     enriched = read_days(spark, lake, days)

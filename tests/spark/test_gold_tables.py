@@ -150,3 +150,37 @@ def test_disaster_hourly_per_prefecture_and_municipality(spark):
         (h1, "41", "412015", "雨", 1, 1, d), (h1, "41", "412015", "浸水", 1, 1, d),
         (h2, "41", None, "浸水", 1, 0, d), (h2, "00", None, "浸水", 1, 0, d), (h2, "41", "412015", "浸水", 1, 0, d),
     ])
+
+
+def test_monthly_sums_read_the_partials_an_unfinished_commit_holds_back(spark, lake, monkeypatch):
+    """A run that died between two tables of its commit is served all old: the next build reads the
+    previous partial of every day, wherever the commit keeps it."""
+    import pyarrow as pa
+
+    from jobs.gold_nightly import read_partial
+    from miryoku.lake import publish
+    from miryoku.lake.commit import publish_run
+
+    def stage(run, table, day, terms):
+        lake.write_parquet(f"{publish.staging_table(run, 'gold', table)}/dt={day}/part-0.parquet",
+                           pa.table({"term": terms, "posts": pa.array([1] * len(terms), pa.int64())}))
+
+    parts = [("gold", "partial_term_posts", "dt", ["2026-01-01", "2026-01-02"]), ("gold", "pref_daily", "dt", [])]
+    stage("r1", "partial_term_posts", "2026-01-01", ["りんご"])
+    stage("r1", "partial_term_posts", "2026-01-02", ["いちご"])
+    publish_run(lake, "r1", "r1", parts)
+    stage("r2", "partial_term_posts", "2026-01-02", ["和牛"])
+    real = publish.publish_partitions
+
+    def dies_before_pref_daily(lake_, run_key, run_id, layer, table, values, key="dt"):
+        if table == "pref_daily":
+            raise SystemExit("killed")
+        return real(lake_, run_key, run_id, layer, table, values, key)
+
+    monkeypatch.setattr(publish, "publish_partitions", dies_before_pref_daily)
+    with pytest.raises(SystemExit):
+        publish_run(lake, "r2", "r2", parts)
+    assert lake.exists("_published/_pending/r2.json")  # r2 swapped partial_term_posts, never committed
+    got = read_partial(spark, lake, "r3", "partial_term_posts", ["2026-01-01", "2026-01-02"], set())
+    assert sorted(tuple(r) for r in got.select("dt", "term", "posts").collect()) == [
+        ("2026-01-01", "りんご", 1), ("2026-01-02", "いちご", 1)]

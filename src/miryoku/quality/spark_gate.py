@@ -4,7 +4,7 @@ Silver and gold partitions are far too large to bring to the driver (``toPandas`
 is gigabytes), and GX's own Spark execution engine runs several Spark jobs per expectation. This
 module compiles each expectation of the same GX 1.x suite files (``miryoku/expectations/<layer>.<table>.json``)
 into an unexpected-row count and evaluates all of them, for every partition of a staged table, in
-one aggregation job — a uniqueness expectation compares its rows with their distinct values there,
+one aggregation job — a uniqueness expectation compares its rows with the distinct hashes of their values there,
 and only when they differ does one more job count the duplicated rows as GX does; only counts and, for failing
 expectations, a few example values reach the driver. Semantics follow GX's: column-map expectations
 ignore nulls except ``not_be_null``; ``mostly`` is the share of non-null rows that must pass;
@@ -148,10 +148,12 @@ def evaluate(df: DataFrame, expectations: list[Expectation], part_col: str) -> d
         aggs += [F.sum(bad.cast("long")).alias(f"_u{i}"), F.sum(domain.cast("long")).alias(f"_d{i}")]
     keys = [e for e in expectations if e.type in UNIQUE_TYPES]
     for j, e in enumerate(keys):
-        # rows in the domain and their distinct values, in the same job: equal means no duplicate
+        # rows in the domain and their distinct 64-bit hashes, in the same job: equal means no
+        # duplicate (distinct hashes are distinct values). A duplicate or, rarely, a collision makes
+        # them differ, and the exact count below decides. Hashes shuffle 8 bytes a row, not the key.
         present = _present(_unique_columns(e))
         aggs += [F.sum(present.cast("long")).alias(f"_kd{j}"),
-                 F.count_distinct(F.when(present, F.struct(*_unique_columns(e)))).alias(f"_kn{j}")]
+                 F.count_distinct(F.when(present, F.xxhash64(*_unique_columns(e)))).alias(f"_kn{j}")]
     counts = {r[part_col]: r.asDict() for r in df.groupBy(part_col).agg(*aggs).collect()}
     uniques = {}
     for j, e in enumerate(keys):
