@@ -2,7 +2,8 @@
 
 Local lake: one view per published table over its Parquet folders (``read_parquet`` with Hive
 partitions), so the file stays small and always shows the latest published data — the directory swap
-keeps every folder a complete version. The views name the lake by a path *relative to the catalog
+keeps every folder a complete version (whole per partition; across the tables of one run's commit,
+only once it has switched: docs/publishing.md). The views name the lake by a path *relative to the catalog
 file's folder* (or by the root given as ``views_root``), so the lake and its catalog can be moved or
 mounted elsewhere together; whoever opens the file sets DuckDB's ``file_search_path`` to that folder
 (``miryoku sql --catalog`` does) or opens it from there.
@@ -134,9 +135,10 @@ def register(con, lake: Lake, materialize_remote: bool = True, include_bronze: b
              views_root: str | None = None) -> list[str]:
     """Create a view (local) or table (S3 snapshot) per published table; returns their names.
 
-    ``materialize_remote=False`` (the report, an in-memory connection) registers every S3 table as an
-    Arrow dataset instead of copying the gold tables into the database. ``views_root`` is the lake
-    root written into local views (default: the lake's absolute path).
+    ``materialize_remote=False`` (the report, an in-memory connection) registers every table, local
+    or S3, as an Arrow dataset of its published files, all resolved on one side of any run's commit
+    (``commit.consistently``), instead of views over folders or copies of the gold tables.
+    ``views_root`` is the lake root written into local views (default: the lake's absolute path).
     """
     names = []
     root = views_root if views_root is not None else lake.path()

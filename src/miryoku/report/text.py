@@ -1,7 +1,8 @@
 """The text report (the demo's closing summary), read back from the published lake with DuckDB through ``sql/``.
 
-Local lakes are read with ``read_parquet`` globs; on S3 the tables are registered as pyarrow
-datasets (DuckDB 2.x cannot reach S3 offline, see DESIGN.md).
+Every table is registered as a pyarrow dataset over exactly the files ``published_files`` names,
+resolved on one side of any run's commit (``commit.consistently``), on a local folder as on S3
+(DuckDB 2.x cannot reach S3 offline, see DESIGN.md): a report never mixes two runs' tables.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ TABLES = [
 
 
 def connect(lake: Lake):
-    """An in-memory DuckDB with the lake's tables registered (views locally, Arrow datasets on S3)."""
+    """An in-memory DuckDB with the lake's tables registered as Arrow datasets of their published files."""
     import duckdb
 
     from miryoku.catalog import register
