@@ -178,7 +178,7 @@ def local_jvm_options(cfg: Settings) -> str:
 def embedded_conf(cfg: Settings) -> dict[str, str]:
     """Everything an in-process session is built with, credentials excluded (safe to log)."""
     conf = {"spark.master": cfg.spark_master, **driver_conf(cfg), "spark.ui.enabled": "false",
-            "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "2g"), **session_defaults(cfg)}
+            "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "3g"), **session_defaults(cfg)}
     if is_local_master(cfg.spark_master):
         conf["spark.driver.extraJavaOptions"] = local_jvm_options(cfg)
     else:
