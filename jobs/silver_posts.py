@@ -210,7 +210,7 @@ def unreadable_store_origins(lake, days: list[str]) -> list:
             try:
                 _file_rows(lake, rel)
             except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for a broken file
-                key = next(seg for seg in rel.split("/") if seg.startswith("origin="))[len("origin="):]
+                key = _origin_key(rel)
                 origin = store.Origin(key[:10], key[11:])
                 bad.setdefault(origin.source, []).append(Rejected.of(
                     "unreadable_parquet", f"{type(exc).__name__}: {exc}; enriched again from bronze "
@@ -286,11 +286,16 @@ def _enrich_pending(spark: SparkSession, lake, run_id: str, day: str, late_days:
     return stats
 
 
+def _origin_key(rel: str) -> str:
+    """The ``origin=`` value of a store or staged file's path."""
+    return next(seg for seg in rel.split("/") if seg.startswith("origin="))[len("origin="):]
+
+
 def _rows_by_origin(lake, staged: str) -> dict[str, int]:
     """Rows Spark wrote under ``staged`` per ``origin=`` folder, from the files' footers."""
     out: dict[str, int] = {}
     for rel in lake.files(staged, ".parquet"):
-        key = next(seg for seg in rel.split("/") if seg.startswith("origin="))[len("origin="):]
+        key = _origin_key(rel)
         out[key] = out.get(key, 0) + _file_rows(lake, rel)
     return out
 
