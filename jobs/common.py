@@ -29,6 +29,22 @@ def bronze_window(day: str, late_days: int) -> list[str]:
     return date_range(shift(day, -2 * late_days), day)
 
 
+def local_frame(spark, rows: list[tuple], schema: str):
+    """A small driver-side table (dictionaries, products) as a DataFrame sent through Arrow.
+
+    ``createDataFrame`` of a list of tuples pickles the rows and has a Python worker read them back:
+    a job of its own that waits for the workers to start. An Arrow table becomes a local relation in
+    the JVM directly."""
+    import pyarrow as pa
+    from pyspark.sql.pandas.types import to_arrow_schema
+    from pyspark.sql.types import StructType
+
+    arrow = to_arrow_schema(StructType.fromDDL(schema))
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in arrow]
+    return spark.createDataFrame(pa.table([pa.array(c, f.type) for c, f in zip(columns, arrow, strict=True)],
+                                          schema=arrow))
+
+
 def job_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--date", required=True, help="logical date YYYY-MM-DD (JST)")

@@ -14,7 +14,7 @@ from functools import reduce
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.common import concurrently, date_range, job_args, shift
+from jobs.common import concurrently, date_range, job_args, local_frame, shift
 from jobs.gold_monthly import (
     BASELINE_DAYS,
     PRODUCTS_SCHEMA,
@@ -43,9 +43,9 @@ def products_frame(spark: SparkSession) -> DataFrame:
     """Named products with their competitor group and origin (the group's own word is no competitor)."""
     from miryoku.text.products import product_table
 
-    return spark.createDataFrame(
-        [(r["product"], r["product_group"], r.get("origin_pref_code") or None) for r in product_table()
-         if r.get("kind") == "product"], PRODUCTS_SCHEMA)
+    return local_frame(
+        spark, [(r["product"], r["product_group"], r.get("origin_pref_code") or None) for r in product_table()
+                if r.get("kind") == "product"], PRODUCTS_SCHEMA)
 
 
 def read_partial(spark: SparkSession, lake, run_id: str, table: str, days: list[str],

@@ -23,7 +23,7 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-from jobs.common import job_args, shift
+from jobs.common import job_args, local_frame, shift
 
 STRINGS = pa.list_(pa.string())
 TERMS_TYPE = pa.list_(pa.struct([("term", pa.string()), ("lemma", pa.string()), ("pos", pa.string()),
@@ -358,7 +358,6 @@ def run(spark: SparkSession, args) -> dict:
 
     from pyspark import StorageLevel
 
-    from jobs import gold_daily
     from jobs.common import concurrently, date_range
     from miryoku.lake import Lake
     from miryoku.lake import enriched as store
@@ -382,17 +381,15 @@ def run(spark: SparkSession, args) -> dict:
     outputs: dict[str, DataFrame] = {}
     if enriched is not None:
         day_rows = build_day(enriched).persist(StorageLevel.MEMORY_AND_DISK)
-        per_day = {r["dt"]: (r["posts"], r["dups"]) for r in day_rows.groupBy("dt").agg(
-            F.count(F.lit(1)).alias("posts"), F.count("is_duplicate_of").alias("dups")).collect()}
+        counting = day_rows.groupBy("dt").agg(F.count(F.lit(1)).alias("posts"),
+                                              F.count("is_duplicate_of").alias("dups"))
+        # the counts fill the cache; the driver plans the outputs meanwhile (a second on a small night)
+        counted = concurrently({"counts": counting.collect, "plans": lambda: _plan_outputs(spark, day_rows)}, 2)
+        per_day = {r["dt"]: (r["posts"], r["dups"]) for r in counted["counts"]}
         stats["posts"] = sum(p for p, _ in per_day.values())
         stats["duplicates"] = sum(d for _, d in per_day.values())
         stats["posts_per_day"] = {d: p for d, (p, _) in sorted(per_day.items())}
-        # written from the persisted day's partitions: a few files per day, no further shuffle
-        outputs["silver/posts"] = to_posts_v1(day_rows)
-        outputs["silver/post_terms"] = post_terms(day_rows)
-        names, anchors, items = gold_daily_dictionaries(spark)
-        for table, frame in gold_daily.daily_tables(day_rows, names, anchors, items).items():
-            outputs[f"gold/{table}"] = frame.persist() if table == "term_daily" else frame  # read twice
+        outputs = counted["plans"]
     def stage(layer: str, table: str, frame: DataFrame):
         staged = staging_table(args.run_id, layer, table)
         lake.delete(staged)
@@ -407,6 +404,18 @@ def run(spark: SparkSession, args) -> dict:
     spark.catalog.clearCache()
     stats.update(enrich_seconds=round(t1 - t0, 3), build_seconds=round(time.perf_counter() - t1, 3))
     return stats
+
+
+def _plan_outputs(spark: SparkSession, day_rows: DataFrame) -> dict[str, DataFrame]:
+    """The day's staged outputs (``layer/table`` → frame), written from the persisted day's
+    partitions: a few files per day, no further shuffle."""
+    from jobs import gold_daily
+
+    outputs = {"silver/posts": to_posts_v1(day_rows), "silver/post_terms": post_terms(day_rows)}
+    names, anchors, items = gold_daily_dictionaries(spark)
+    for table, frame in gold_daily.daily_tables(day_rows, names, anchors, items).items():
+        outputs[f"gold/{table}"] = frame.persist() if table == "term_daily" else frame  # read twice
+    return outputs
 
 
 def _file_rows(lake, rel: str) -> int:
@@ -426,10 +435,10 @@ def gold_daily_dictionaries(spark: SparkSession) -> tuple[DataFrame, DataFrame, 
     from jobs.gold_daily import ANCHORS_SCHEMA, ITEM_TERMS_SCHEMA, PLACE_NAMES_SCHEMA, item_terms, place_names
     from miryoku.text.products import derived_terms
 
-    names = spark.createDataFrame([(n,) for n in sorted(place_names())], PLACE_NAMES_SCHEMA)
-    anchors = spark.createDataFrame(
-        [(a, d) for a, ds in derived_terms().items() for d in (ds or [None])], ANCHORS_SCHEMA)
-    items = spark.createDataFrame(sorted(item_terms()), ITEM_TERMS_SCHEMA)
+    names = local_frame(spark, [(n,) for n in sorted(place_names())], PLACE_NAMES_SCHEMA)
+    anchors = local_frame(spark, [(a, d) for a, ds in derived_terms().items() for d in (ds or [None])],
+                          ANCHORS_SCHEMA)
+    items = local_frame(spark, sorted(item_terms()), ITEM_TERMS_SCHEMA)
     return names, anchors, items
 
 

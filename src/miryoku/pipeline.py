@@ -92,6 +92,14 @@ def _session(lake: Lake, app: str):
     return get_session(lake.cfg, app)
 
 
+def _session_with_workers(lake: Lake, app: str):
+    from miryoku.python_workers import warm_python_workers
+
+    spark = _session(lake, app)
+    warm_python_workers(spark)
+    return spark
+
+
 def _since(t0: float) -> float:
     return round(time.perf_counter() - t0, 3)
 
@@ -397,9 +405,10 @@ def run_all(dt: str, run_id: str, sources: list[str] | None = None, lake_root: s
     from concurrent.futures import ThreadPoolExecutor
 
     names = source_names(lake_root, sources)
-    # The Spark JVM takes seconds to start and fetching the sources needs none: start it meanwhile.
+    # The Spark JVM and its Python workers take seconds to start and fetching the sources needs
+    # neither: start them meanwhile (the workers warm up while bronze is gated).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spark-start") as pool:
-        starting = pool.submit(_session, _lake(lake_root), "miryoku_nightly")
+        starting = pool.submit(_session_with_workers, _lake(lake_root), "miryoku_nightly")
         for name in names:
             ingest(name, dt, run_id, lake_root)
         starting.result()
