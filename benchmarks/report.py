@@ -50,6 +50,9 @@ measured side by side vary less.
   `MIRYOKU_LAKE=<lake> .venv/bin/miryoku run --date D --sources file --lake <lake>` as a subprocess.
   Wall time from start to exit; peak RSS of the whole process tree (driver, JVM, Python workers: the
   sum over the process and all descendants, sampled from /proc every 0.2 s) and each role's own peak;
+  the same sum of PSS (a page shared by k processes counts 1/k in each: the forked Python workers
+  share the daemon's libraries, which an RSS sum counts once per worker) — the memory goal is judged
+  on the PSS sum, the tree's physical footprint;
   CPU seconds per role (last sample); per-step times from `<lake>/_runs/dt=D/<run>/summary.json` (a
   step's `seconds` when reported, else the gap between consecutive steps' `finished_at`); files and
   sizes of every published partition. When build_silver reports `tokenize_seconds`, the tokenization

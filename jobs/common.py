@@ -69,7 +69,10 @@ def concurrently(calls: dict, workers: int) -> dict:
 
     if len(calls) <= 1 or workers <= 1:
         return {name: call() for name, call in calls.items()}
-    session = SparkSession.getActiveSession()
+    try:  # the calling thread's session, else the process's default one (a session built in another thread)
+        session = SparkSession.active()
+    except Exception:  # no session at all: plain callables
+        session = None
     inherit = inheritable_thread_target(session) if session is not None else inheritable_thread_target
     with ThreadPoolExecutor(max_workers=min(workers, len(calls)), thread_name_prefix="spark-job") as pool:
         futures = {name: pool.submit(inherit(call)) for name, call in calls.items()}

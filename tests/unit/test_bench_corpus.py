@@ -175,3 +175,17 @@ def test_a_java_child_of_the_jvm_is_a_helper_not_counted_as_the_jvm():
     assert role_of(Proc(4, "chmod", jvm), 1) == "other"
     assert role_of(Proc(5, "python3.11", jvm), 1) == "python workers"
     assert "vfork" not in IN_TREE_SUM and "other" not in IN_TREE_SUM
+
+
+def test_pages_a_forked_worker_shares_count_once_in_the_pss_sum():
+    import sys
+
+    from benchmarks.proctree import run_sampled
+
+    # 300 MB touched before the fork: both processes map the same pages until one writes them
+    code = ("import os, time; b = bytearray(300 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); "
+            "pid = os.fork(); time.sleep(2.0); pid and os.waitpid(pid, 0)")
+    stats = run_sampled([sys.executable, "-c", code])
+    assert stats.returncode == 0
+    assert stats.peak_tree_rss >= 2 * 300 * 1024 * 1024
+    assert 300 * 1024 * 1024 <= stats.peak_tree_pss < 1.3 * 300 * 1024 * 1024
