@@ -117,7 +117,7 @@ stack-status: venv
 	$(BIN)/python infra/stack/stack.py status
 
 test: check jars spark-env jvm-archive
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --durations=40
 
 test-unit: venv
 	$(BIN)/python -m pytest tests/unit -m "not spark and not integration and not e2e and not stack"
