@@ -1,20 +1,22 @@
 """External-table DDL for Trino, Athena and Spark SQL, generated from ``miryoku.contracts``.
 
-``python -m miryoku.ddl`` rewrites ``sql/ddl/``; a test fails when the committed files drift from the
-contracts. Athena reads the publish protocol's symlink manifests with partition projection (no ``MSCK``
+``python -m miryoku.ddl`` rewrites ``sql/ddl/`` (the installed ``miryoku.sql`` package's folder, which is
+the checkout's in an editable install; ``--output DIR`` writes elsewhere); a test fails when the
+committed files drift from the contracts. Athena reads the publish protocol's symlink manifests with partition projection (no ``MSCK``
 per night, never two versions of a partition); Trino's Hive connector and Spark SQL read the partition
 folders and register partitions with ``CALL system.sync_partition_metadata`` / ``MSCK REPAIR TABLE``.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-from miryoku.config import PROJECT_ROOT
+from miryoku.config import SQL_DIR
 from miryoku.contracts import CONTRACTS, Contract
 
-DDL_DIR = PROJECT_ROOT / "sql" / "ddl"
+DDL_DIR = SQL_DIR / "ddl"
 LOCATION = "${lake_root}"  # replaced at deployment: s3://bucket/prefix
 
 
@@ -84,11 +86,15 @@ def render() -> dict[str, str]:
     return out
 
 
-def main() -> int:
-    DDL_DIR.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m miryoku.ddl", description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=Path(str(DDL_DIR)),
+                        help="folder for trino.sql, athena.sql, spark.sql (default: %(default)s)")
+    out = parser.parse_args(argv).output
+    out.mkdir(parents=True, exist_ok=True)
     for name, text in render().items():
-        (DDL_DIR / name).write_text(text, encoding="utf-8")
-        print(Path(DDL_DIR / name).relative_to(PROJECT_ROOT))
+        (out / name).write_text(text, encoding="utf-8")
+        print(out / name)
     return 0
 
 

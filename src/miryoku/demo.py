@@ -20,9 +20,20 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from miryoku.config import PROJECT_ROOT
+from miryoku.config import checkout_root
 
 BAR_WIDTH = 24
+
+
+def dag_folder() -> str:
+    """The checkout's ``dags/``; installed from a wheel, the folder Airflow is configured with (the
+    deployment copies the DAG files there)."""
+    root = checkout_root()
+    if root is not None:
+        return str(root / "dags")
+    from airflow.configuration import conf
+
+    return conf.get("core", "dags_folder")
 
 
 def load_dag(dag_id: str = "miryoku_nightly"):
@@ -34,7 +45,7 @@ def load_dag(dag_id: str = "miryoku_nightly"):
     saved = os.environ.get(DEADLINE_ENV)
     os.environ[DEADLINE_ENV] = "off"
     try:
-        bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+        bag = DagBag(dag_folder=dag_folder())
     finally:
         if saved is None:
             os.environ.pop(DEADLINE_ENV)

@@ -39,3 +39,13 @@ def test_athena_tables_read_the_symlink_manifests():
     athena = render()["athena.sql"]
     assert athena.count("SymlinkTextInputFormat") == len(CONTRACTS)
     assert "/_symlink/gold/term_daily_v1/" in athena
+
+
+def test_ddl_can_be_written_to_any_folder(tmp_path, capsys):
+    from miryoku.ddl import main
+
+    assert main(["--output", str(tmp_path / "ddl")]) == 0
+    written = {p.name: p.read_text("utf-8") for p in (tmp_path / "ddl").iterdir()}
+    committed = {p.name: p.read_text("utf-8") for p in (ROOT / "sql" / "ddl").glob("*.sql")}
+    assert written == committed
+    assert str(tmp_path / "ddl" / "trino.sql") in capsys.readouterr().out
