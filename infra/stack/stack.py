@@ -303,6 +303,26 @@ def wait_healthy(timeout: float = START_TIMEOUT) -> dict:
     sys.exit(f"stack: not healthy after {timeout:.0f}s: {last}")
 
 
+def ensure_spark_connection(api_url: str, password: str) -> str:
+    """The Spark connection the DAGs submit to (``MIRYOKU_SPARK_CONN_ID``, default ``spark_default``), in
+    the metadata database: created with this machine's cores (``local[*]``) on the first ``up``, kept as
+    it is afterwards, so an operator's edit (UI or REST) to point it at a cluster survives restarts.
+    An ``AIRFLOW_CONN_<ID>`` variable given to ``up`` wins over it."""
+    import httpx
+
+    conn_id = os.environ.get("MIRYOKU_SPARK_CONN_ID") or "spark_default"
+    token = httpx.post(f"{api_url}/auth/token", json={"username": USERNAME, "password": password}, timeout=30)
+    token.raise_for_status()
+    created = httpx.post(f"{api_url}/api/v2/connections", timeout=30,
+                         headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+                         json={"connection_id": conn_id, "conn_type": "spark", "host": "local[*]",
+                               "description": "where the DAGs' Spark steps run (docs/cluster.md)"})
+    if created.status_code == 409:
+        return f"Spark connection {conn_id} kept"
+    created.raise_for_status()
+    return f"Spark connection {conn_id} created: local[*]"
+
+
 def up() -> None:
     if not shutil.which("runuser") and os.geteuid() == 0:
         sys.exit("stack: 'runuser' not found (Debian: apt-get install util-linux)")
@@ -324,6 +344,7 @@ def up() -> None:
         start_component(name, env)
     wait_healthy()
     api_url = f"http://{HOST}:{API_PORT}"
+    say(ensure_spark_connection(api_url, secret["admin_password"]))
     write_private(STACK / "credentials.json",
                   {"api_url": api_url, "username": USERNAME, "password": secret["admin_password"]})
     pids = ", ".join(f"{n} {component_pid(n)}" for n in COMPONENTS)

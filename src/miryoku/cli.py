@@ -328,12 +328,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _one_line(exc: Exception) -> str:
+    from miryoku.failure import DISK_FULL, disk_full
     from miryoku.quality.gate import GateFailed
 
     text = " ".join(str(exc).split()) or type(exc).__name__
-    if _disk_full(exc):
-        return ("the lake's file system is full (No space left on device): the step failed and the "
-                "previous data stays served; free space, then run the date again with the same --run-id")
+    if disk_full(exc):
+        return (f"{DISK_FULL}: the step failed and the previous data stays served; free space, then run "
+                "the date again with the same --run-id")
     if isinstance(exc, GateFailed):
         return f"{text} — nothing was published; see <lake>/_quality for the full result"
     if isinstance(exc, CliError):
@@ -343,19 +344,6 @@ def _one_line(exc: Exception) -> str:
     if isinstance(exc, QueryInputError):
         return text
     return f"{type(exc).__name__}: {text} (rerun with --verbose for the traceback)"
-
-
-def _disk_full(exc: BaseException) -> bool:
-    """ENOSPC anywhere in the chain — an ``OSError`` here, or a Spark job's Java trace (Py4J error text)."""
-    import errno
-
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def _exit_code(exc: Exception) -> int:

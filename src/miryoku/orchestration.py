@@ -57,29 +57,29 @@ def _step(name: str):
 
 
 def _spark_step(name: str):
-    """A Spark step submitted with the Airflow Spark provider's ``SparkSubmitOperator``: master, deploy
+    """A Spark step submitted with the Airflow Spark provider's ``SparkSubmitOperator`` (as
+    ``miryoku.submitted_step.StepSubmitOperator``, whose failure gives the step's reason): master, deploy
     mode and queue come from the Spark connection (``MIRYOKU_SPARK_CONN_ID``, default ``spark_default``),
     the archive and Spark settings from ``miryoku.spark_submit``; the same task id as the in-process step."""
 
     def submit(dt: str, lake: str):
-        from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-
         from miryoku.spark_submit import submit_kwargs
+        from miryoku.submitted_step import StepSubmitOperator
 
-        return SparkSubmitOperator(**submit_kwargs(name, dt=dt, lake=lake))
+        return StepSubmitOperator(**submit_kwargs(name, dt=dt, lake=lake))
 
     submit.__name__ = submit.__qualname__ = name
     return submit
 
 
 def _spark_gate(name: str, **operator_kwargs):
-    """A gate submitted like the Spark builds (``miryoku.submitted_gate``): it validates the staged
+    """A gate submitted like the Spark builds (``miryoku.submitted_step``): it validates the staged
     partitions inside Spark wherever the Spark connection points, and a failure names the table,
     partition, sources and failing expectations."""
 
     def submit(dt: str, lake: str, publish: bool = True):
         from miryoku.spark_submit import submit_kwargs
-        from miryoku.submitted_gate import GateSubmitOperator
+        from miryoku.submitted_step import GateSubmitOperator
 
         return GateSubmitOperator(**submit_kwargs(name, dt=dt, lake=lake, publish=publish), **operator_kwargs)
 

@@ -9,7 +9,8 @@ archive, the executors' interpreter, the driver's address and the s3a jars from 
 The application submitted is this file. Run by ``spark-submit`` it calls ``miryoku.pipeline.<step>``
 — a build or a gate — (which builds its session through ``miryoku.spark.get_session``, so the
 submitter's conf wins, and records the step under ``_runs/`` like every other task; a failed gate
-keeps its failing expectations there and exits with status 3), e.g.::
+keeps its failing expectations there and exits with status 3; any other failure writes its one-line
+reason where ``MIRYOKU_STEP_REASON_FILE`` says, for the operator of ``miryoku.submitted_step``), e.g.::
 
     spark-submit --master spark://127.0.0.1:7077 --archives build/spark-env.tar.gz#env \\
       --conf spark.pyspark.python=./env/bin/python --conf spark.pyspark.driver.python=.venv/bin/python \\
@@ -28,6 +29,7 @@ import sys
 from pathlib import Path
 
 from miryoku.config import ConfigError, Settings, settings
+from miryoku.failure import keep_reason
 from miryoku.spark import (
     ENV_ALIAS,
     EXECUTOR_PYTHON,
@@ -146,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     except GateFailed as exc:  # kept in the step record too: the submitting task reports it from there
         print(f"gate failed:\n{exc}", file=sys.stderr)
         return EXIT_GATE_FAILED
+    except Exception as exc:
+        keep_reason(exc)  # spark-submit passes on only the exit status: the operator reads the reason back
+        raise
     print(stats)
     return 0
 

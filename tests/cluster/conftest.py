@@ -5,18 +5,16 @@ sample run on local[2] to compare the cluster's gold rows with."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
+import spark_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SPARK_SCRIPTS = ROOT / "infra" / "spark"
 DATE = "2026-01-09"
 GOLD_TABLES = ["category_daily_v1", "cooccurrence_monthly_v1", "pref_daily_v1", "product_volume_daily_v1",
                "shipment_buzz_monthly_v1", "term_daily_v1"]
@@ -31,28 +29,6 @@ posts_per_day = 150
 kind = "sample_shipments"
 enabled = true
 """
-
-
-@dataclass(frozen=True)
-class Cluster:
-    master: str
-    run_dir: Path
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
-
-
-def _free_ports() -> tuple[int, int]:
-    """A master port and a UI port whose next two (the workers' UIs) are free too."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base < 65000 and all(_free(p) for p in range(base, base + 4)):
-            return base, base + 1
-    raise RuntimeError("no free block of loopback ports")
 
 
 def job_env(**extra: str) -> dict[str, str]:
@@ -80,15 +56,8 @@ def sources_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def standalone_cluster(tmp_path_factory, spark_env_archive):
-    run_dir = tmp_path_factory.mktemp("spark-cluster")
-    master, ui = _free_ports()
-    env = job_env(SPARK_CLUSTER_DIR=str(run_dir), SPARK_MASTER_PORT=str(master), SPARK_MASTER_UI_PORT=str(ui),
-                  VENV_BIN=str(BIN), SPARK_START_TIMEOUT="300")
-    subprocess.run([str(SPARK_SCRIPTS / "cluster-up.sh")], env=env, check=True, timeout=600)
-    try:
-        yield Cluster(f"spark://127.0.0.1:{master}", run_dir)
-    finally:
-        subprocess.run([str(SPARK_SCRIPTS / "cluster-down.sh")], env=env, check=True, timeout=120)
+    with spark_cluster.standalone_cluster(tmp_path_factory.mktemp("spark-cluster"), job_env(), BIN) as cluster:
+        yield cluster
 
 
 def run_date(lake: Path, sources_file: Path, **env: str) -> subprocess.CompletedProcess:

@@ -1,5 +1,6 @@
 """One date of the nightly run on a 2-worker standalone cluster whose workers have no project packages:
-the packed environment travels with the job, and the gold rows equal local[2]'s."""
+the packed environment travels with the job, and the gold rows equal local[2]'s. The nightly DAG run by
+the scheduler on such a cluster is a stack drill (tests/stack/test_spark_cluster_drill.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import BIN, DATE, ROOT, gold_rows, job_env, run_date
+from conftest import ROOT, gold_rows, job_env, run_date
 
 pytestmark = pytest.mark.cluster
 
@@ -62,41 +63,3 @@ def test_without_the_archive_the_workers_cannot_import_the_project(standalone_cl
                                       MIRYOKU_SPARK_ENV_ARCHIVE="none", PYSPARK_PYTHON="python3"))
     assert done.returncode != 0
     assert "No module named 'MeCab'" in done.stderr or "No module named 'miryoku'" in done.stderr
-
-
-def test_the_nightly_dag_submits_all_its_spark_work_to_the_cluster(standalone_cluster, spark_env_archive,
-                                                                    sources_file, local_gold, airflow_db, tmp_path):
-    """The nightly DAG run by Airflow with the Spark connection pointing at the cluster: the builds and
-    the gates go through ``SparkSubmitOperator``; the task processes themselves have no usable Spark
-    master (``MIRYOKU_SPARK_MASTER`` names a closed port), so any Spark work left in a task would fail."""
-    lake = tmp_path / "lake"
-    apps_before = set(standalone_cluster.run_dir.glob("worker-*/app-*"))
-    env = job_env(AIRFLOW_CONN_SPARK_DEFAULT=standalone_cluster.master, AIRFLOW_HOME=str(airflow_db),
-                  MIRYOKU_SPARK_MASTER="spark://127.0.0.1:9", MIRYOKU_SOURCES_FILE=str(sources_file),
-                  MIRYOKU_SPARK_ENV_ARCHIVE=str(spark_env_archive))
-    # A file, not `python -c`: importing great_expectations from -c exits the process with status 0.
-    (tmp_path / "nightly.py").write_text(DAG_RUN, "utf-8")
-    done = subprocess.run([str(BIN / "python"), str(tmp_path / "nightly.py"), DATE, str(lake)],
-                          capture_output=True, text=True, timeout=1800, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "run state: success" in done.stdout.splitlines(), done.stdout[-3000:]  # py4j may log after it
-    assert gold_rows(lake) == local_gold
-    summary = json.loads(next((lake / "_runs" / f"dt={DATE}").glob("*/summary.json")).read_text())
-    assert summary["gates"] == {"gate_bronze": True, "gate_silver": True, "gate_gold": True}
-    # one application per build and per gate, each with executors on the workers
-    apps = {p.name for p in set(standalone_cluster.run_dir.glob("worker-*/app-*")) - apps_before}
-    assert len(apps) == 5, sorted(apps)
-
-
-DAG_RUN = textwrap.dedent("""
-    import sys
-
-    import pendulum
-
-    from miryoku.demo import load_dag
-
-    day, lake = sys.argv[1], sys.argv[2]
-    run = load_dag().test(logical_date=pendulum.datetime(*map(int, day.split("-")), tz="Asia/Tokyo"),
-                          run_conf={"lake": lake})
-    print("run state:", "success" if run.state == "success" else run.state)
-""")

@@ -6,10 +6,10 @@ run id recovers every post. Counts are worked out by hand from the landing lines
 from __future__ import annotations
 
 import os
-import subprocess
 
 import pytest
 from landing_lines import line
+from small_disk import fill, tmpfs
 
 from miryoku import pipeline
 from miryoku.cli import _one_line
@@ -27,15 +27,8 @@ LANDING = {D1: [line("a1", D1, "青森のりんご", "u1"), line("a2", D1, "温�
 
 @pytest.fixture
 def small_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root: {done.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "disk") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def published(lake, table, day):
@@ -46,24 +39,6 @@ def published(lake, table, day):
     column = "post_id" if table == "silver/posts_v1" else "term"
     folder = lake.path(f"{table}/dt={day}")
     return sorted(r[0] for r in duckdb.sql(f"select {column} from read_parquet('{folder}/*.parquet')").fetchall())
-
-
-def fill(mount) -> str:
-    """A file taking every free byte of the disk (unbuffered: nothing left to flush on close)."""
-    filler = str(mount / "filler")
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for size in (1 << 20, 1 << 16, 1 << 12, 1):
-            block = b"\0" * size
-            try:
-                while True:
-                    os.write(fd, block)
-            except OSError:
-                pass
-    finally:
-        os.close(fd)
-    assert os.statvfs(mount).f_bavail == 0
-    return filler
 
 
 def test_a_full_disk_fails_the_step_publishes_nothing_and_a_rerun_recovers(small_disk):

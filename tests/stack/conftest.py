@@ -5,7 +5,8 @@ loopback ports in ``.stack-test/`` (inside the project: the ``postgres`` account
 directory), and stopped with ``stack.py down``, which checks that nothing is left listening. Beside it,
 on 127.0.0.1: a receiver for alert webhooks and OpenLineage events, and a social API that answers
 only 429 and 503 (the source beyond its retry budget). The scheduler's cron schedule is off
-(``use_job_schedule``): only the runs a drill triggers or backfills exist.
+(``use_job_schedule``): only the runs a drill triggers or backfills exist. The Spark connection is the
+one ``stack.py up`` creates in Postgres (``local[*]``), which the cluster drill points elsewhere.
 """
 
 from __future__ import annotations
@@ -94,6 +95,15 @@ SOURCES_TOML = """
 kind = "filedrop"
 enabled = true
 
+[sources.sample]
+kind = "sample"
+enabled = false
+posts_per_day = 150
+
+[sources.sample_shipments]
+kind = "sample_shipments"
+enabled = false
+
 [sources.flaky]
 kind = "mastodon"
 enabled = false
@@ -154,7 +164,9 @@ def stack():
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "60",
     }
-    for key in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER"):  # the stack sets its own
+    # The stack sets its own home and DAG folder; the Spark connection lives in its metadata database
+    # (a drill edits it), and an AIRFLOW_CONN_ variable would win over it.
+    for key in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "AIRFLOW_CONN_SPARK_DEFAULT"):
         env.pop(key, None)
     handle = Stack(env, receiver, throttled)
     up = handle.cli("up", check=False)

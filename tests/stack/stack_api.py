@@ -26,6 +26,13 @@ class Api:
         response.raise_for_status()
         return response.json()
 
+    def connection(self, conn_id: str) -> dict:
+        return self.get(f"/connections/{conn_id}")
+
+    def patch_connection(self, conn_id: str, fields: dict) -> None:
+        """Replace a connection's fields in the metadata database, as an operator does in the UI."""
+        self.http.patch(f"/connections/{conn_id}", json={**fields, "connection_id": conn_id}).raise_for_status()
+
     def wait_for_dag(self, dag_id: str, timeout: float = 180) -> None:
         """Until the dag-processor has parsed the DAG; then unpause it."""
         deadline = time.time() + timeout
@@ -40,6 +47,13 @@ class Api:
         response = self.http.post(f"/dags/{dag_id}/dagRuns", json=body)
         response.raise_for_status()
         return response.json()["dag_run_id"]
+
+    def clear_failed(self, dag_id: str, run_id: str) -> list[str]:
+        """Clear the run's failed and upstream-failed tasks, as an operator does to resume it."""
+        response = self.http.post(f"/dags/{dag_id}/clearTaskInstances",
+                                  json={"dag_run_id": run_id, "only_failed": True, "dry_run": False})
+        response.raise_for_status()
+        return sorted(ti["task_id"] for ti in response.json()["task_instances"])
 
     def run(self, dag_id: str, run_id: str) -> dict:
         return self.get(f"/dags/{dag_id}/dagRuns/{run_id}")

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pyarrow.dataset as pads
 import pytest
+from drill_lake import alerts, gold_rows, gold_terms, write_posts
 
 pytestmark = [pytest.mark.stack]
 
 DAG = "miryoku_nightly"
-TERMS = ("りんご", "いちご", "牛乳", "城")
 POSTS = {
     "2026-01-06": ["青森のりんごといちご", "佐賀の城"],
     "2026-01-07": ["北海道の牛乳", "青森のりんご"],
@@ -36,22 +36,6 @@ GOLD_0106 = {("00", "りんご"): 1, ("02", "りんご"): 1, ("00", "いちご")
 GOLD_0109 = {("00", "りんご"): 1, ("02", "りんご"): 1}
 
 
-def write_posts(lake, day: str, texts: list[str], folder: str = "dash") -> None:
-    path = lake / "landing" / "sns" / folder / f"dt={day}"
-    path.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps({"id": f"{day}-{i}", "created_at": f"{day}T1{i}:00:00+09:00", "text": t}, ensure_ascii=False)
-             for i, t in enumerate(texts)]
-    (path / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def gold_terms(lake, day: str) -> dict[tuple[str, str], int]:
-    folder = lake / "gold" / "term_daily_v1" / f"dt={day}"
-    if not folder.exists():
-        return {}
-    rows = pads.dataset(str(folder), format="parquet").to_table().to_pylist()
-    return {(r["pref_code"], r["term"]): r["posts"] for r in rows if r["term"] in TERMS}
-
-
 def gold_bytes(lake, day: str) -> dict[str, bytes]:
     folder = lake / "gold" / "term_daily_v1" / f"dt={day}"
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.parquet"))}
@@ -62,16 +46,6 @@ def summary(lake, day: str, run_id: str) -> dict:
     mine = [s for s in found if s["run_id"] == run_id]
     assert mine, f"no summary for {run_id} among {[s['run_id'] for s in found]}"
     return mine[0]
-
-
-def alerts(stack, kind: str, run_id: str, timeout: float = 90) -> list[dict]:
-    """The alerts of ``kind`` for ``run_id`` (DAG-level callbacks arrive through the dag-processor: wait)."""
-    deadline = time.time() + timeout
-    while True:
-        got = [a for a in stack.receiver.bodies("/alerts") if a.get("kind") == kind and a.get("run_id") == run_id]
-        if got or time.time() > deadline:
-            return got
-        time.sleep(2)
 
 
 def test_the_stack_has_auth_on_and_listens_on_loopback_only(stack, api):
@@ -92,14 +66,6 @@ def test_the_stack_has_auth_on_and_listens_on_loopback_only(stack, api):
     for port in (stack.api_port, stack.pg_port):
         addresses = {a for a, p in listening if p == port}
         assert addresses and all(a in ("0100007F", "0000000000000000FFFF00000100007F") for a in addresses), port
-
-
-def gold_rows(lake) -> dict[str, list]:
-    out = {}
-    for table in sorted((lake / "gold").iterdir()):
-        rows = pads.dataset(str(table), format="parquet", partitioning="hive").to_table().to_pylist()
-        out[table.name] = sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
-    return out
 
 
 def test_backfill_with_a_scheduler_restart_gives_the_same_gold_as_dates_run_one_by_one(stack, api):
