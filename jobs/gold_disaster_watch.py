@@ -14,8 +14,9 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from jobs.common import job_args
+from jobs.day_posts import build_day
 from jobs.gold_disaster_hourly import disaster_hourly
-from jobs.silver_posts import BRONZE_COLUMNS, assign_jst_date, build_day, enrich
+from jobs.silver_posts import BRONZE_COLUMNS, assign_jst_date, enrich
 
 
 def staged_bronze(lake, run_id: str, day: str) -> list[tuple[str, list[str]]]:

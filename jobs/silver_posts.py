@@ -7,7 +7,8 @@ internal table partitioned by the *post's* JST date with one folder per bronze o
 origin that ever brought a post dated P, late ones included), so re-running any date keeps the
 late posts a later run brought, and a night costs the day's data, not the lake's history.
 
-The day build keeps the per-post term arrays and computes, in the same Spark job, the gold daily
+The day's rows are deduplicated by ``jobs.day_posts`` on a narrow projection, so the wide enriched
+rows are read, not shuffled. The day build keeps the per-post term arrays and computes, in the same Spark job, the gold daily
 tables and the daily partial aggregates that the monthly tables are summed from
 (``jobs.gold_daily``). Transforms are pure DataFrame → DataFrame functions; ``run`` is the edge.
 MeCab runs inside ``mapInArrow``: each Python worker builds its Tagger once (a Tagger cannot be
@@ -20,10 +21,11 @@ from collections.abc import Iterator
 from itertools import chain
 
 import pyarrow as pa
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from jobs.common import job_args, local_frame, shift
+from jobs.day_posts import build_day_narrow, exceptions, with_file_row
 
 STRINGS = pa.list_(pa.string())
 TERMS_TYPE = pa.list_(pa.struct([("term", pa.string()), ("lemma", pa.string()), ("pos", pa.string()),
@@ -87,45 +89,6 @@ def assign_jst_date(posts: DataFrame) -> DataFrame:
     return posts.withColumn(
         "dt", F.date_format(F.from_utc_timestamp("created_at", "Asia/Tokyo"), "yyyy-MM-dd")
     )
-
-
-def latest_fetch(posts: DataFrame) -> DataFrame:
-    """One row per (source, post_id): a post seen again (re-fetch, next night, another page) counts once.
-
-    Which copy wins is fixed, whatever the order Spark reads them in: the newest ``fetched_at``, then
-    the latest bronze date, then the highest page name, then the smallest payload checksum.
-    """
-    w = Window.partitionBy("source", "post_id").orderBy(
-        F.col("fetched_at").desc(), F.col("bronze_dt").desc(), F.col("page").desc(), F.col("checksum").asc())
-    return posts.withColumn("_rank", F.row_number().over(w)).where("_rank = 1").drop("_rank")
-
-
-def mark_duplicates(posts: DataFrame) -> DataFrame:
-    """``is_duplicate_of``: what a person would not count twice on one JST day.
-
-    - a repost (``RT @…``, a boost) of a text points at the earliest original post with that text, or,
-      when the original is not in the lake, at the earliest repost of it (which stands for it);
-    - the same author posting the same text again points at that author's earliest such post;
-    - different people writing the same words are different posts. Posts without an author key are
-      never duplicates by text. Empty texts are never duplicates.
-    ``post_id`` becomes ``<source>:<id>``, unique across sources.
-    """
-    with_id = posts.withColumn("post_id", F.concat_ws(":", "source", "post_id"))
-    key = F.struct("created_at", "post_id")
-    group = Window.partitionBy("dt", "text_norm")
-    same_author = Window.partitionBy("dt", "text_norm", F.coalesce("author_key", "post_id"))
-    first_original = F.min(F.when(~F.col("is_repost"), key)).over(group)
-    first_repost = F.min(F.when(F.col("is_repost"), key)).over(group)
-    first_by_author = F.min(F.when(~F.col("is_repost"), key)).over(same_author)
-    target = F.when(F.col("is_repost"), F.coalesce(first_original, first_repost).getField("post_id")).otherwise(
-        F.when(F.col("author_key").isNotNull(), first_by_author.getField("post_id")))
-    return with_id.withColumn(
-        "is_duplicate_of", F.when((F.length("text_norm") > 0) & (target != F.col("post_id")), target))
-
-
-def build_day(enriched: DataFrame) -> DataFrame:
-    """Every enriched row of the day's partition → one row per post, duplicates marked, terms kept."""
-    return mark_duplicates(latest_fetch(enriched)).withColumnRenamed("created_at", "posted_at")
 
 
 def to_posts_v1(day: DataFrame) -> DataFrame:
@@ -348,8 +311,8 @@ def read_days(spark: SparkSession, lake, days: list[str]) -> DataFrame | None:
     files = [f for d in days for f in published_files(lake, "silver", TABLE, d)]
     if not files:
         return None
-    return (spark.read.option("basePath", lake.spark_uri(lake.table_dir("silver", TABLE)))
-            .parquet(*[lake.spark_uri(f) for f in files]).drop("origin"))
+    return with_file_row(spark.read.option("basePath", lake.spark_uri(lake.table_dir("silver", TABLE)))
+                         .parquet(*[lake.spark_uri(f) for f in files]).drop("origin"))
 
 
 def run(spark: SparkSession, args) -> dict:
@@ -380,7 +343,9 @@ def run(spark: SparkSession, args) -> dict:
     t1 = time.perf_counter()
     outputs: dict[str, DataFrame] = {}
     if enriched is not None:
-        day_rows = build_day(enriched).persist(StorageLevel.MEMORY_AND_DISK)
+        decided = exceptions(enriched).persist(StorageLevel.MEMORY_AND_DISK)
+        decided.count()  # materialised first, so every output's plan broadcasts it
+        day_rows = build_day_narrow(enriched, decided).persist(StorageLevel.MEMORY_AND_DISK)
         counting = day_rows.groupBy("dt").agg(F.count(F.lit(1)).alias("posts"),
                                               F.count("is_duplicate_of").alias("dups"))
         # the counts fill the cache; the driver plans the outputs meanwhile (a second on a small night)

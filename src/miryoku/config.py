@@ -77,6 +77,8 @@ class SparkPlacement:
     # The local driver JVM's class-data-sharing archive (``miryoku jvm-archive``, ``make``): it belongs to
     # the environment whose pyspark jars it maps, so it lives in that venv; "none" = never used.
     class_archive: str = ""
+    # A local-master night expected to carry this many posts or more runs its JVM with the full JIT.
+    big_night_posts: int = 100_000
 
     @property
     def ships_env(self) -> bool:
@@ -95,6 +97,7 @@ def spark_placement() -> SparkPlacement:
         driver_python=env.get("MIRYOKU_SPARK_DRIVER_PYTHON", ""),
         extra_conf=_spark_conf_json(env.get("MIRYOKU_SPARK_CONF", "")),
         class_archive=env.get("MIRYOKU_SPARK_CLASS_ARCHIVE") or default_class_archive(),
+        big_night_posts=int(env.get("MIRYOKU_BIG_NIGHT_POSTS") or 100_000),
     )
 
 

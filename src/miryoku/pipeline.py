@@ -18,6 +18,7 @@ from miryoku.lake.commit import publish_run
 from miryoku.lake.publish import clean_staging, publish_source, staging_table
 from miryoku.lake.runlog import record_step, run_dir, summarize
 from miryoku.lake.storage import table_name
+from miryoku.night_size import published_rows
 from miryoku.quality.gate import GateFailed
 from miryoku.sources.base import FetchContext
 from miryoku.sources.registry import configured_sources, enabled_sources, ingestor_for
@@ -86,16 +87,17 @@ GATED = {("silver", "posts"), ("silver", "post_terms"), ("gold", "term_daily"), 
          ("gold", "shipment_buzz_monthly")}
 
 
-def _session(lake: Lake, app: str):
+def _session(lake: Lake, app: str, dt: str):
+    from miryoku.night_size import expected_posts
     from miryoku.spark import get_session
 
-    return get_session(lake.cfg, app)
+    return get_session(lake.cfg, app, night_posts=lambda: expected_posts(lake, dt))
 
 
-def _session_with_workers(lake: Lake, app: str):
+def _session_with_workers(lake: Lake, app: str, dt: str):
     from miryoku.python_workers import warm_python_workers
 
-    spark = _session(lake, app)
+    spark = _session(lake, app, dt)
     warm_python_workers(spark)
     return spark
 
@@ -117,7 +119,7 @@ def _gate_and_publish_bronze(lake: Lake, dt: str, run_id: str, publish: bool = T
                 continue
             files = lake.files(f"{base}/{source}", ".parquet")
             if files:
-                spark = _session(lake, "gate_bronze")
+                spark = _session(lake, "gate_bronze", dt)
                 data = spark.read.parquet(*[lake.spark_uri(f) for f in files]).withColumn("dt", F.lit(dt))
                 outcome = validate_partitions(lake, f"bronze.{bronze_table}", data, "dt", [dt],
                                               f"{run_id}-{source}", source=source)[0]
@@ -158,7 +160,7 @@ def build_silver(dt: str, run_id: str, lake_root: str | None = None) -> dict:
 
     t0 = time.perf_counter()
     lake = _lake(lake_root)
-    stats = silver_posts.run(_session(lake, "silver_posts"), _spark_args(dt, run_id, lake_root))
+    stats = silver_posts.run(_session(lake, "silver_posts", dt), _spark_args(dt, run_id, lake_root))
     record_step(lake, dt, run_id, "build_silver", seconds=_since(t0), **stats)
     return stats
 
@@ -176,7 +178,7 @@ def build_gold(dt: str, run_id: str, lake_root: str | None = None) -> dict:
 
     t0 = time.perf_counter()
     lake = _lake(lake_root)
-    stats = gold_nightly.run(_session(lake, "gold_nightly"), _spark_args(dt, run_id, lake_root))
+    stats = gold_nightly.run(_session(lake, "gold_nightly", dt), _spark_args(dt, run_id, lake_root))
     record_step(lake, dt, run_id, "build_gold", seconds=_since(t0), **stats)
     return stats
 
@@ -187,15 +189,6 @@ def _parts(plan: dict, key: str, table: str = "") -> list[str]:
     if key != "month":
         return plan["days"]
     return plan.get("buzz_months", plan["months"]) if table == "shipment_buzz_monthly" else plan["months"]
-
-
-def _published_rows(lake: Lake, layer: str, table: str, part: str, key: str) -> int:
-    import pyarrow.parquet as pq
-
-    from miryoku.lake.publish import published_files
-
-    return sum(pq.ParquetFile(lake.fs.open_input_file(lake.path(f))).metadata.num_rows
-               for f in published_files(lake, layer, table, part, key))
 
 
 VOLUME_DAYS = 7
@@ -215,7 +208,7 @@ def _low_volume(lake: Lake, day: str, rows: int) -> str | None:
     if os.environ.get("MIRYOKU_EXPECTED_LOW_VOLUME", "").lower() in ("1", "true", "yes"):
         return None
     history = [n for i in range(1, VOLUME_DAYS + 1)
-               if (n := _published_rows(lake, "silver", "posts", shift(day, -i), "dt"))]
+               if (n := published_rows(lake, "silver", "posts", shift(day, -i)))]
     if len(history) < 3 or rows >= VOLUME_MIN_SHARE * statistics.median(history):
         return None
     return (f"gate silver.posts_v1 dt={day}: FAILED volume: {rows} posts against a median of "
@@ -235,7 +228,7 @@ def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str,
 
     t0 = time.perf_counter()
     plan = read_plan(lake, run_id) if parts is None else None
-    spark = _session(lake, step)
+    spark = _session(lake, step, dt)
 
     def validate(table: str, key: str, wanted: list[str]):
         staged = staging_table(run_id, layer, table)
@@ -260,7 +253,7 @@ def _gate_staged(lake: Lake, layer: str, tables: list[tuple[str, str]], dt: str,
             results[name] = {"success": outcome.success, "rows": outcome.rows}
             if not outcome.success:
                 failures.append(outcome.describe())
-            elif outcome.rows == 0 and (old := _published_rows(lake, layer, table, part, key)):
+            elif outcome.rows == 0 and (old := published_rows(lake, layer, table, part, key)):
                 results[name]["success"] = False
                 failures.append(f"gate {layer}.{table_name(table)} {key}={part}: FAILED: the run computed no rows; "
                                 f"publishing would replace {old} published rows with an empty partition")
@@ -283,10 +276,9 @@ def gate_gold(dt: str, run_id: str, lake_root: str | None = None) -> dict:
 
 def build_disaster(dt: str, run_id: str, lake_root: str | None = None) -> dict:
     from jobs import gold_disaster_watch
-    from miryoku.spark import get_session
 
     lake = _lake(lake_root)
-    stats = gold_disaster_watch.run(get_session(lake.cfg, "disaster_watch"), _spark_args(dt, run_id, lake_root))
+    stats = gold_disaster_watch.run(_session(lake, "disaster_watch", dt), _spark_args(dt, run_id, lake_root))
     record_step(lake, dt, run_id, "build_disaster", **stats)
     return stats
 
@@ -408,7 +400,7 @@ def run_all(dt: str, run_id: str, sources: list[str] | None = None, lake_root: s
     # The Spark JVM and its Python workers take seconds to start and fetching the sources needs
     # neither: start them meanwhile (the workers warm up while bronze is gated).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spark-start") as pool:
-        starting = pool.submit(_session_with_workers, _lake(lake_root), "miryoku_nightly")
+        starting = pool.submit(_session_with_workers, _lake(lake_root), "miryoku_nightly", dt)
         for name in names:
             ingest(name, dt, run_id, lake_root)
         starting.result()

@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from miryoku.config import ConfigError, Settings, s3_access
@@ -154,33 +155,38 @@ def _submitted_conf() -> dict[str, str]:
     return dict(SparkConf().getAll())
 
 
-# A local-master night is a minute or two of a hundred short Spark jobs in one JVM. There the JIT's
-# C2 tier and G1's concurrent threads burnt more CPU than the jobs' own tasks (BENCHMARKS.md, "JVM
-# options"), on the same cores the tasks and the Python workers need: C1-compiled code cut the JVM's
-# CPU by half on a 1,000-post date. The throughput collector's stop-the-world pauses use every core,
-# where the serial one left a 100k-post night paused on one core for seconds (a tenth of its wall).
-# Cluster executors keep the JVM's defaults; ``spark.driver.extraJavaOptions`` in
-# ``MIRYOKU_SPARK_CONF`` replaces these.
+# A local-master night runs its Spark jobs in one JVM on the cores its tasks and Python workers need.
+# Which compilers pay depends on the night's size (BENCHMARKS.md, "The JIT by night size"): on a
+# 1,000-post night C1 alone (``-XX:TieredStopAtLevel=1``) took a third less JVM CPU than the full
+# tiered JIT, whose C2 compiler spends its first seconds on code a small night runs a few times; on
+# a 1M-post night C2's code cut the JVM's CPU from 430–450 s to 244 s and the night from 325–330 s
+# to 209 s. The throughput collector's stop-the-world pauses use every core, where the serial one
+# left a 100k-post night paused on one core for seconds. Cluster executors keep the JVM's defaults;
+# ``spark.driver.extraJavaOptions`` in ``MIRYOKU_SPARK_CONF`` replaces these.
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
+BIG_NIGHT_JVM_OPTIONS = "-XX:+UseParallelGC"  # from ``cfg.spark.big_night_posts`` on (MIRYOKU_BIG_NIGHT_POSTS)
 
 
-def local_jvm_options(cfg: Settings) -> str:
-    """``LOCAL_JVM_OPTIONS``, plus the class-data-sharing archive when this environment has one
+def local_jvm_options(cfg: Settings, posts: int = 0) -> str:
+    """The local JVM's options for a night expected to carry ``posts`` posts
+    (``miryoku.night_size``), plus the class-data-sharing archive when this environment has one
     (``miryoku.class_archive``): the JVM then maps Spark's classes instead of loading them. An archive
     made by another JDK or class path is refused by the JVM with one warning, and the night runs
     without it."""
+    options = BIG_NIGHT_JVM_OPTIONS if posts >= cfg.spark.big_night_posts else LOCAL_JVM_OPTIONS
     archive = cfg.spark.class_archive
     if archive.lower() != "none" and Path(archive).is_file():
-        return f"{LOCAL_JVM_OPTIONS} -XX:SharedArchiveFile={archive}"
-    return LOCAL_JVM_OPTIONS
+        return f"{options} -XX:SharedArchiveFile={archive}"
+    return options
 
 
-def embedded_conf(cfg: Settings) -> dict[str, str]:
-    """Everything an in-process session is built with, credentials excluded (safe to log)."""
+def embedded_conf(cfg: Settings, posts: int = 0) -> dict[str, str]:
+    """Everything an in-process session is built with, credentials excluded (safe to log);
+    ``posts``: the night's expected size, for the local JVM's options."""
     conf = {"spark.master": cfg.spark_master, **driver_conf(cfg), "spark.ui.enabled": "false",
             "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "3g"), **session_defaults(cfg)}
     if is_local_master(cfg.spark_master):
-        conf["spark.driver.extraJavaOptions"] = local_jvm_options(cfg)
+        conf["spark.driver.extraJavaOptions"] = local_jvm_options(cfg, posts)
     else:
         conf.update(executor_env_conf(cfg))
     conf.update(cfg.spark.extra_conf)
@@ -197,7 +203,9 @@ def _launch_jvm(public: dict[str, str]) -> None:
         SparkContext._ensure_initialized(conf=SparkConf(loadDefaults=False).setAll(list(public.items())))
 
 
-def get_session(cfg: Settings, app_name: str = "miryoku"):
+def get_session(cfg: Settings, app_name: str = "miryoku", night_posts: Callable[[], int] | None = None):
+    """This process's session; ``night_posts`` estimates the night's size, asked only when the
+    session starts a local JVM (its compilers are chosen then)."""
     check_java()
     os.environ.setdefault("SPARK_LOCAL_IP", cfg.spark.bind_address or "127.0.0.1")
     secret: dict[str, str] = {}
@@ -211,7 +219,8 @@ def get_session(cfg: Settings, app_name: str = "miryoku"):
             public, secret = _s3_conf(cfg, jars=False)
             conf.update(public)
     else:
-        conf = embedded_conf(cfg)
+        launching = _running_context() is None and is_local_master(cfg.spark_master)
+        conf = embedded_conf(cfg, night_posts() if launching and night_posts else 0)
         if cfg.is_s3:
             public, secret = _s3_conf(cfg)
             if (sc := _running_context()) is not None:

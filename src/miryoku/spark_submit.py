@@ -74,11 +74,23 @@ def check_env_archive(context=None) -> None:
     """
     task = (context or {}).get("task")
     if task is not None and _connection_master(task).startswith("local"):
-        task.conf = {"spark.driver.extraJavaOptions": local_jvm_options(settings()),
+        task.conf = {"spark.driver.extraJavaOptions": local_jvm_options(settings(), _night_posts(task)),
                      **{k: v for k, v in (task.conf or {}).items() if k != "spark.pyspark.python"}}
         task._archives = None
         return
     env_archive_uri(settings(), check=True)
+
+
+def _night_posts(task) -> int:
+    """The night's expected posts (``miryoku.night_size``) for the rendered ``--date`` and ``--lake``."""
+    from miryoku.lake import Lake
+    from miryoku.night_size import expected_posts
+
+    args = list(getattr(task, "application_args", None) or [])
+    value = {k: v for k, v in zip(args, args[1:], strict=False) if k in ("--date", "--lake")}
+    if "--date" not in value:
+        return 0
+    return expected_posts(Lake.from_settings(value.get("--lake") or None), value["--date"])
 
 
 def _connection_master(task) -> str:
