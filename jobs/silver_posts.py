@@ -7,9 +7,9 @@ internal table partitioned by the *post's* JST date with one folder per bronze o
 origin that ever brought a post dated P, late ones included), so re-running any date keeps the
 late posts a later run brought, and a night costs the day's data, not the lake's history.
 
-The day's rows are deduplicated by ``jobs.day_posts`` on a narrow projection, so the wide enriched
-rows are read, not shuffled. The day build keeps the per-post term arrays and computes, in the same Spark job, the gold daily
-tables and the daily partial aggregates that the monthly tables are summed from
+The day's duplicates are decided by ``jobs.day_posts`` on a narrow projection, so the wide enriched
+rows are read, not shuffled. The day build keeps the per-post term arrays and computes, in the same
+Spark job, the gold daily tables and the daily partial aggregates that the monthly tables are summed from
 (``jobs.gold_daily``). Transforms are pure DataFrame → DataFrame functions; ``run`` is the edge.
 MeCab runs inside ``mapInArrow``: each Python worker builds its Tagger once (a Tagger cannot be
 pickled).

@@ -46,11 +46,15 @@ def landing_bytes(lake: Lake, day: str) -> int:
     return total
 
 
-def expected_posts(lake: Lake, day: str) -> int:
-    """The largest of the three signals: a night is as big as the biggest sign of it."""
+def previous_days_posts(lake: Lake, day: str, days: int = HISTORY_DAYS) -> list[int]:
+    """Posts of each of the ``days`` days before ``day`` that has a non-empty published silver partition."""
     from jobs.common import shift
 
-    history = [n for i in range(1, HISTORY_DAYS + 1)
-               if (n := published_rows(lake, "silver", "posts", shift(day, -i)))]
+    return [n for i in range(1, days + 1) if (n := published_rows(lake, "silver", "posts", shift(day, -i)))]
+
+
+def expected_posts(lake: Lake, day: str) -> int:
+    """The largest of the three signals: a night is as big as the biggest sign of it."""
+    history = previous_days_posts(lake, day)
     return max(published_rows(lake, "bronze", "sns_posts", day), landing_bytes(lake, day) // BYTES_PER_POST,
                int(statistics.median(history)) if history else 0)

@@ -18,7 +18,7 @@ from miryoku.lake.commit import publish_run
 from miryoku.lake.publish import clean_staging, publish_source, staging_table
 from miryoku.lake.runlog import record_step, run_dir, summarize
 from miryoku.lake.storage import table_name
-from miryoku.night_size import published_rows
+from miryoku.night_size import expected_posts, previous_days_posts, published_rows
 from miryoku.quality.gate import GateFailed
 from miryoku.sources.base import FetchContext
 from miryoku.sources.registry import configured_sources, enabled_sources, ingestor_for
@@ -88,7 +88,6 @@ GATED = {("silver", "posts"), ("silver", "post_terms"), ("gold", "term_daily"), 
 
 
 def _session(lake: Lake, app: str, dt: str):
-    from miryoku.night_size import expected_posts
     from miryoku.spark import get_session
 
     return get_session(lake.cfg, app, night_posts=lambda: expected_posts(lake, dt))
@@ -203,12 +202,9 @@ def _low_volume(lake: Lake, day: str, rows: int) -> str | None:
     import os
     import statistics
 
-    from jobs.common import shift
-
     if os.environ.get("MIRYOKU_EXPECTED_LOW_VOLUME", "").lower() in ("1", "true", "yes"):
         return None
-    history = [n for i in range(1, VOLUME_DAYS + 1)
-               if (n := published_rows(lake, "silver", "posts", shift(day, -i)))]
+    history = previous_days_posts(lake, day, VOLUME_DAYS)
     if len(history) < 3 or rows >= VOLUME_MIN_SHARE * statistics.median(history):
         return None
     return (f"gate silver.posts_v1 dt={day}: FAILED volume: {rows} posts against a median of "

@@ -58,3 +58,18 @@ def test_failing_gate_names_the_failing_expectations_and_publish_never_happens(l
     assert "expect_column_values_to_match_regex" in str(err.value) and "'99'" in str(err.value)
     assert lake.read_parquet("gold/term_daily_v1/dt=2026-01-02").column("posts").to_pylist() == [3]
     assert json.loads(lake.read_bytes(outcome.result_path))["success"] is False
+
+
+def test_a_night_far_below_its_trailing_median_fails_unless_it_is_expected(lake, monkeypatch):
+    from miryoku.pipeline import _low_volume
+
+    monkeypatch.delenv("MIRYOKU_EXPECTED_LOW_VOLUME", raising=False)
+    for day, n in (("2026-02-07", 1_200), ("2026-02-08", 800)):
+        lake.write_parquet(f"silver/posts_v1/dt={day}/part-0.parquet", pa.table({"post_id": [str(i) for i in range(n)]}))
+    assert _low_volume(lake, "2026-02-10", 10) is None  # two days of history are not a trend
+    lake.write_parquet("silver/posts_v1/dt=2026-02-09/part-0.parquet", pa.table({"post_id": [str(i) for i in range(1_000)]}))
+    message = _low_volume(lake, "2026-02-10", 150)  # median 1,000; 20 % of it is 200
+    assert message and "150 posts against a median of 1000 over the previous 3 published days" in message
+    assert _low_volume(lake, "2026-02-10", 200) is None
+    monkeypatch.setenv("MIRYOKU_EXPECTED_LOW_VOLUME", "1")
+    assert _low_volume(lake, "2026-02-10", 150) is None
