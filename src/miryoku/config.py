@@ -79,6 +79,9 @@ class SparkPlacement:
     class_archive: str = ""
     # A local-master night expected to carry this many posts or more runs its JVM with the full JIT.
     big_night_posts: int = 100_000
+    # The driver JVM's heap (``spark.driver.memory``); a local master's tasks run inside it. A 1M-post
+    # night needs about 2 GB live (BENCHMARKS.md): 3 GB leaves it room.
+    driver_memory: str = "3g"
 
     @property
     def ships_env(self) -> bool:
@@ -98,6 +101,7 @@ def spark_placement() -> SparkPlacement:
         extra_conf=_spark_conf_json(env.get("MIRYOKU_SPARK_CONF", "")),
         class_archive=env.get("MIRYOKU_SPARK_CLASS_ARCHIVE") or default_class_archive(),
         big_night_posts=int(env.get("MIRYOKU_BIG_NIGHT_POSTS") or 100_000),
+        driver_memory=env.get("MIRYOKU_SPARK_DRIVER_MEMORY") or "3g",
     )
 
 
@@ -130,6 +134,8 @@ class Settings:
     shuffle_partitions: int
     # Spark jobs a step runs side by side from driver threads (its writes, its gate aggregates).
     concurrent_jobs: int = 4
+    # Processes that read a date's landing files side by side (0: one per core; 1: this process only).
+    ingest_processes: int = 0
     # "" = the suites shipped in the package (miryoku.expectations); a folder overrides them.
     expectations_dir: str = ""
     # how long a version replaced by a run's commit stays readable for jobs that resolved it during
@@ -243,6 +249,7 @@ def settings(lake_root: str | None = None) -> Settings:
         sources_file=os.environ.get("MIRYOKU_SOURCES_FILE") or _default_sources_file(),
         shuffle_partitions=int(os.environ.get("MIRYOKU_SHUFFLE_PARTITIONS", "4")),
         concurrent_jobs=max(1, int(os.environ.get("MIRYOKU_CONCURRENT_JOBS", "4"))),
+        ingest_processes=max(0, int(os.environ.get("MIRYOKU_INGEST_PROCESSES", "0"))),
         expectations_dir=os.environ.get("MIRYOKU_EXPECTATIONS_DIR") or "",
         retain_replaced_seconds=float(os.environ.get("MIRYOKU_RETAIN_REPLACED_SECONDS", "21600")),
         spark=spark_placement(),

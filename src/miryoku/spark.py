@@ -184,7 +184,7 @@ def embedded_conf(cfg: Settings, posts: int = 0) -> dict[str, str]:
     """Everything an in-process session is built with, credentials excluded (safe to log);
     ``posts``: the night's expected size, for the local JVM's options."""
     conf = {"spark.master": cfg.spark_master, **driver_conf(cfg), "spark.ui.enabled": "false",
-            "spark.driver.memory": os.environ.get("MIRYOKU_SPARK_DRIVER_MEMORY", "3g"), **session_defaults(cfg)}
+            "spark.driver.memory": cfg.spark.driver_memory, **session_defaults(cfg)}
     if is_local_master(cfg.spark_master):
         conf["spark.driver.extraJavaOptions"] = local_jvm_options(cfg, posts)
     else:

@@ -75,16 +75,16 @@ def test_resume_is_by_content_after_a_file_is_replaced_and_one_added(lake, monke
     lake.write_bytes(f"{base}/a.jsonl", line("a1"))
     lake.write_bytes(f"{base}/b.jsonl", line("b-bad-version"))
     lake.write_bytes(f"{base}/c.jsonl", line("c1"))
-    real = filedrop.LandingConnector._file_pages
+    real = filedrop.LandingConnector.file_pages
 
     def crash_after_b(self, file, done, start, ctx):
         yield from real(self, file, done, start, ctx)
         if file.rel.endswith("b.jsonl"):
             raise ConnectionError("killed after b")
-    monkeypatch.setattr(filedrop.LandingConnector, "_file_pages", crash_after_b)
+    monkeypatch.setattr(filedrop.LandingConnector, "file_pages", crash_after_b)
     with pytest.raises(ConnectionError):
         ingest(lake, FetchContext(DT, "run1"), "file", {})
-    monkeypatch.setattr(filedrop.LandingConnector, "_file_pages", real)
+    monkeypatch.setattr(filedrop.LandingConnector, "file_pages", real)
     lake.write_bytes(f"{base}/b.jsonl", line("b-fixed"))  # replaced by a corrected export
     lake.write_bytes(f"{base}/0-new.jsonl", line("new"))  # and one added, sorting first
     stats = ingest(lake, FetchContext(DT, "run1"), "file", {})
@@ -101,14 +101,14 @@ def test_a_file_split_over_pages_resumes_mid_file_without_duplicates(lake, monke
     body = b"".join(json.dumps({"id": f"p{i}", "created_at": "2026-01-02T10:00:00Z", "text": "x"}).encode()
                     + b"\n" for i in range(10))
     lake.write_bytes(f"{base}/a.jsonl", body + b"{bad\n")
-    real = filedrop.LandingConnector._file_pages
+    real = filedrop.LandingConnector.file_pages
 
     def crash_after_two_pages(self, file, done, start, ctx):
         for n, page in enumerate(real(self, file, done, start, ctx)):
             yield page
             if start is None and n == 1:
                 raise ConnectionError("killed mid-file")
-    monkeypatch.setattr(filedrop.LandingConnector, "_file_pages", crash_after_two_pages)
+    monkeypatch.setattr(filedrop.LandingConnector, "file_pages", crash_after_two_pages)
     with pytest.raises(ConnectionError):
         ingest(lake, FetchContext(DT, "run1"), "file", {})
     stats = ingest(lake, FetchContext(DT, "run1"), "file", {})

@@ -62,12 +62,12 @@ def test_no_link_target_secret_handle_or_key_in_any_lake_file(lake, hostile):
 def test_progress_of_a_crashed_ingest_holds_no_handle(lake, hostile, monkeypatch):
     from miryoku.sources import filedrop
 
-    real = filedrop.LandingConnector._file_pages
+    real = filedrop.LandingConnector.file_pages
 
     def crash_after_first_file(self, file, done, start, ctx):
         yield from real(self, file, done, start, ctx)
         raise ConnectionError("killed")
-    monkeypatch.setattr(filedrop.LandingConnector, "_file_pages", crash_after_first_file)
+    monkeypatch.setattr(filedrop.LandingConnector, "file_pages", crash_after_first_file)
     with pytest.raises(ConnectionError):
         ingest(lake, FetchContext(DT, "run1"), "file", {})
     progress = [p for p in lake.files("_state") if "progress-" in p]

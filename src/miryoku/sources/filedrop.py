@@ -36,6 +36,7 @@ from miryoku.sources.landing import (
     open_landing,
     read_lines,
 )
+from miryoku.sources.landing_pool import PARALLEL_MIN_BYTES, read_in_workers, worker_count
 from miryoku.sources.secrets import safe_url
 from miryoku.sources.textcheck import clean_text, has_visible
 from miryoku.text.normalize import extract_hashtags
@@ -177,10 +178,12 @@ def file_checksum(lake: Lake, rel: str, limit: int | None = None) -> tuple[hashl
 class LandingConnector:
     """The pages of one landing source for one date; ``skipped`` collects what was not read."""
 
-    def __init__(self, lake: Lake, name: str):
+    def __init__(self, lake: Lake, name: str, min_parallel_bytes: int = PARALLEL_MIN_BYTES):
         self.lake, self.name = lake, name
         self.skipped: list[Skipped] = []
         self.files_staged = 0  # files of this date staged by this run, including a crashed attempt's
+        self.min_parallel_bytes = min_parallel_bytes  # dates with fewer bytes to read stay in one process
+        self.page_rows = PAGE_ROWS
 
     def __call__(self, ctx: FetchContext, options: dict, resume: dict | None) -> Iterator[Page]:
         files, skipped = landing_files(self.lake, f"{LANDING}/{self.name}/dt={ctx.dt}")
@@ -195,12 +198,27 @@ class LandingConnector:
         if discard:
             yield Page(records=[], discard=discard, resume={"done": done, "partial": partial})
         finished = {d[0] for d in done}
-        for file in files:
-            if file.rel not in finished:
-                start = partial if partial and partial["rel"] == file.rel else None
-                yield from self._file_pages(file, done, start, ctx)
-                finished.add(file.rel)
+        pending = [file for file in files if file.rel not in finished]
+        starts = {partial["rel"]: partial} if partial else {}
+        processes = worker_count(self.lake.cfg.ingest_processes, len(pending))
+        if processes > 1 and sum(f.size for f in pending) >= self.min_parallel_bytes:
+            yield from self._pages_from_workers(pending, starts, done, ctx, processes)
+        else:
+            for file in pending:
+                yield from self.file_pages(file, done, starts.get(file.rel), ctx)
         self.files_staged = len(done)
+
+    def _pages_from_workers(self, files: list[LandingFile], starts: dict, done: list, ctx: FetchContext,
+                            processes: int) -> Iterator[Page]:
+        """The same pages as ``file_pages`` file after file, read by worker processes (``landing_pool``)."""
+        key = self.lake.cfg.author_key()
+        for _file, pages, skipped in read_in_workers(self, files, starts, ctx, key, processes):
+            self.skipped += skipped
+            for page in pages:
+                if page.finished:
+                    done.append(page.finished)
+                resume = {"done": list(done), "partial": page.partial}
+                yield Page([], page.rejected, page.rows_in, unit=page.unit, resume=resume, table=page.table)
 
     def _stale(self, files: list[LandingFile], done: list[list], partial: dict | None) -> list[str]:
         """Units already staged whose file is gone or changed since: their pages must go."""
@@ -221,7 +239,7 @@ class LandingConnector:
             return False
         return read == size and hasher.hexdigest() == checksum
 
-    def _file_pages(self, file: LandingFile, done: list, start: dict | None, ctx: FetchContext) -> Iterator[Page]:
+    def file_pages(self, file: LandingFile, done: list, start: dict | None, ctx: FetchContext) -> Iterator[Page]:
         rel, unit, max_chars = file.rel, unit_of(file.rel), self.lake.cfg.max_text_chars
         try:
             stream = open_landing(self.lake, rel)
@@ -254,7 +272,7 @@ class LandingConnector:
                 rows_in += 1
                 parsed = parse_line(line, self.name, f"{rel}:{number}", max_chars)
                 (records if type(parsed) is PostRecord else rejected).append(parsed)
-                if len(records) >= PAGE_ROWS:
+                if len(records) >= self.page_rows:
                     yield Page(records, rejected, rows_in, unit=unit, resume={"done": done, "partial": {
                         "rel": rel, "offset": offset, "line": number, "prefix_sha256": hasher.hexdigest()}})
                     total += rows_in
@@ -274,7 +292,7 @@ class LandingConnector:
                 original = json.dumps(item, default=str)[:8000]
                 parsed = parse_obj(item, self.name, f"{rel}:#{index}", max_chars, original)
                 (records if type(parsed) is PostRecord else rejected).append(parsed)
-                if len(records) >= PAGE_ROWS:  # resumed from the file's start: see _stale
+                if len(records) >= self.page_rows:  # resumed from the file's start: see _stale
                     yield Page(records, rejected, len(records) + len(rejected), unit=unit,
                                resume={"done": done, "partial": {"rel": rel}})
                     records, rejected = [], []

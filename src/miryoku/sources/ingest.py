@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
+import pyarrow as pa
+
 from miryoku.lake.publish import staging_table
 from miryoku.lake.quarantine import Rejected, write_quarantine
 from miryoku.lake.state import load_state, save_state, state_path
@@ -39,6 +41,7 @@ class Page:
     watermarks: dict[str, dict] = field(default_factory=dict)
     unit: str | None = None
     discard: list[str] = field(default_factory=list)
+    table: pa.Table | None = None  # the records already made into the bronze table (by a worker process)
 
 
 # fetch(ctx, options, resume) → pages; ``resume`` is the last saved Page.resume of this run, or None.
@@ -72,12 +75,13 @@ def run_connector(lake: Lake, source: str, connector: Connector, ctx: FetchConte
                     lake.delete(rel)
         unit = units.setdefault(page.unit or "", {"rows_in": 0, "rows_out": 0, "parts": 0, "rejected": []})
         unit["rows_in"] += page.rows_in or len(page.records) + len(page.rejected)
-        if page.records:
-            table = bronze_posts_table(page.records, ctx, key)
+        table = page.table if page.table is not None else (
+            bronze_posts_table(page.records, ctx, key) if page.records else None)
+        if table is not None and table.num_rows:
             unit["parts"] += 1
             name = f"{page.unit}-{unit['parts']:05d}" if page.unit else f"page-{page_no + 1:05d}"
             lake.write_parquet(f"{staged}/{name}.parquet", table)
-            unit["rows_out"] += len(page.records)
+            unit["rows_out"] += table.num_rows
         page_no += 1
         unit["rejected"] += [asdict(r) for r in page.rejected]
         save_state(lake, source, progress_query, {"pages": page_no, "units": units, "resume": page.resume})
