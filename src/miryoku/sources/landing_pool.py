@@ -67,8 +67,11 @@ def read_in_workers(connector, files: list, starts: dict, ctx: FetchContext, key
     workers; ``starts`` maps a file's ``rel`` to where a crashed attempt stopped inside it."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["miryoku.sources.filedrop"])
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    try:
         futures = [pool.submit(_read_file, connector, f, starts.get(f.rel), ctx, key) for f in files]
         for file, future in zip(files, futures, strict=True):
             pages, skipped = future.result()
             yield file, pages, skipped
+    finally:  # a failed staging step closes this generator: files not started yet are not read
+        pool.shutdown(wait=True, cancel_futures=True)
