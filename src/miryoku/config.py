@@ -78,7 +78,7 @@ class SparkPlacement:
     # the environment whose pyspark jars it maps, so it lives in that venv; "none" = never used.
     class_archive: str = ""
     # A local-master night expected to carry this many posts or more runs its JVM with the full JIT.
-    big_night_posts: int = 100_000
+    big_night_posts: int = 200_000
     # The driver JVM's heap (``spark.driver.memory``); a local master's tasks run inside it. A 1M-post
     # night needs about 2 GB live (BENCHMARKS.md): 3 GB leaves it room.
     driver_memory: str = "3g"
@@ -100,7 +100,7 @@ def spark_placement() -> SparkPlacement:
         driver_python=env.get("MIRYOKU_SPARK_DRIVER_PYTHON", ""),
         extra_conf=_spark_conf_json(env.get("MIRYOKU_SPARK_CONF", "")),
         class_archive=env.get("MIRYOKU_SPARK_CLASS_ARCHIVE") or default_class_archive(),
-        big_night_posts=int(env.get("MIRYOKU_BIG_NIGHT_POSTS") or 100_000),
+        big_night_posts=int(env.get("MIRYOKU_BIG_NIGHT_POSTS") or 200_000),
         driver_memory=env.get("MIRYOKU_SPARK_DRIVER_MEMORY") or "3g",
     )
 

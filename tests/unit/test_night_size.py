@@ -36,8 +36,8 @@ def test_a_big_night_gets_the_full_jit_and_a_small_one_c1(monkeypatch):
     monkeypatch.setenv("MIRYOKU_SPARK_MASTER", "local[2]")
     monkeypatch.setenv("MIRYOKU_SPARK_CLASS_ARCHIVE", "none")
     cfg = settings()
-    assert local_jvm_options(cfg, 99_999) == "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
-    assert local_jvm_options(cfg, 100_000) == "-XX:+UseParallelGC"
+    assert local_jvm_options(cfg, 199_999) == "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
+    assert local_jvm_options(cfg, 200_000) == "-XX:+UseParallelGC"
     assert embedded_conf(cfg, 1_000_000)["spark.driver.extraJavaOptions"] == "-XX:+UseParallelGC"
     monkeypatch.setenv("MIRYOKU_BIG_NIGHT_POSTS", "1000")
     assert local_jvm_options(settings(), 1_000) == "-XX:+UseParallelGC"
