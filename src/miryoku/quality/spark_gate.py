@@ -4,11 +4,12 @@ Silver and gold partitions are far too large to bring to the driver (``toPandas`
 is gigabytes), and GX's own Spark execution engine runs several Spark jobs per expectation. This
 module compiles each expectation of the same GX 1.x suite files (``miryoku/expectations/<layer>.<table>.json``)
 into an unexpected-row count and evaluates all of them, for every partition of a staged table, in
-one aggregation job. A uniqueness expectation compares its rows with the distinct hashes of their values,
-counted in a job of their own (``_distinct_hashes``), and only when they differ does one more job count the
-duplicated rows as GX does; only counts and, for failing expectations, a few example values reach the driver. Semantics follow GX's: column-map expectations
-ignore nulls except ``not_be_null``; ``mostly`` is the share of non-null rows that must pass;
-pair expectations skip rows where both values are null. ``tests/spark/test_spark_gate.py``
+one aggregation job. A uniqueness expectation compares its rows with the distinct hashes of their
+values, counted in a job of their own (``_distinct_hashes``), and only when they differ does one
+more job count the duplicated rows as GX does; only counts and, for failing expectations, a few
+example values reach the driver. Semantics follow GX's: column-map expectations ignore nulls except
+``not_be_null``; ``mostly`` is the share of non-null rows that must pass; pair expectations skip
+rows where both values are null. ``tests/spark/test_spark_gate.py``
 checks that this and GX's pandas validation agree on the same rows.
 
 A suite using an expectation type not listed in ``SUPPORTED`` is refused when loaded, never

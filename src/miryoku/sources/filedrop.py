@@ -212,7 +212,7 @@ class LandingConnector:
                             processes: int) -> Iterator[Page]:
         """The same pages as ``file_pages`` file after file, read by worker processes (``landing_pool``)."""
         key = self.lake.cfg.author_key()
-        for _file, pages, skipped in read_in_workers(self, files, starts, ctx, key, processes):
+        for pages, skipped in read_in_workers(self, files, starts, ctx, key, processes):
             self.skipped += skipped
             for page in pages:
                 if page.finished:

@@ -62,16 +62,15 @@ def _read_file(connector, file, start: dict | None, ctx: FetchContext, key: byte
 
 
 def read_in_workers(connector, files: list, starts: dict, ctx: FetchContext, key: bytes,
-                    processes: int) -> Iterator[tuple[object, list[ReadPage], list]]:
-    """(file, its pages, what was skipped) for each of ``files`` in order, read by ``processes``
+                    processes: int) -> Iterator[tuple[list[ReadPage], list]]:
+    """(its pages, what was skipped) for each of ``files`` in order, read by ``processes``
     workers; ``starts`` maps a file's ``rel`` to where a crashed attempt stopped inside it."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["miryoku.sources.filedrop"])
     pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
     try:
         futures = [pool.submit(_read_file, connector, f, starts.get(f.rel), ctx, key) for f in files]
-        for file, future in zip(files, futures, strict=True):
-            pages, skipped = future.result()
-            yield file, pages, skipped
+        for future in futures:
+            yield future.result()
     finally:  # a failed staging step closes this generator: files not started yet are not read
         pool.shutdown(wait=True, cancel_futures=True)
